@@ -1,0 +1,54 @@
+import { activeCount } from "../src/diff/shares.js";
+import type { Rule, RuleHit } from "./rule.js";
+
+export const activeBackendsReduced: Rule = {
+  id: "active-backends-reduced",
+  severity: "critical",
+  title: "Active backends reduced",
+  description:
+    "A pool drops to a single active backend (critical), or loses at least half of its active backends (high).",
+  rationale:
+    "Each backend taken out moves its load onto the rest. One survivor is a single point of failure; losing half doubles the load on each remaining server.",
+  assumptions: "A backend is active when its steady-state share is above zero (see traffic-concentration).",
+  formats: ["nginx", "haproxy"],
+  examples: {
+    fires: {
+      format: "haproxy",
+      before: "backend app\n  server a 10.0.0.1:80 check\n  server b 10.0.0.2:80 check\n  server c 10.0.0.3:80 check\n",
+      after: "backend app\n  server a 10.0.0.1:80 check\n  server b 10.0.0.2:80 check disabled\n  server c 10.0.0.3:80 check disabled\n",
+    },
+    silent: {
+      format: "haproxy",
+      before: "backend app\n  server a 10.0.0.1:80 check\n  server b 10.0.0.2:80 check\n  server c 10.0.0.3:80 check\n",
+      after: "backend app\n  server a 10.0.0.1:80 check\n  server b 10.0.0.2:80 check\n  server c 10.0.0.3:80 check disabled\n",
+    },
+  },
+  check({ changes }) {
+    const hits: RuleHit[] = [];
+    for (const p of changes.pools) {
+      if (!p.sharesBefore || !p.sharesAfter || !p.after) continue;
+      const before = activeCount(p.sharesBefore);
+      const after = activeCount(p.sharesAfter);
+      if (after === 0 || after >= before) continue;
+      const lost = p.backends.filter((b) => b.shareBefore !== 0 && b.shareAfter === 0);
+      const where = lost.map((b) => b.after?.loc ?? p.after!.loc);
+      const names = lost.map((b) => b.id).join(", ");
+      if (after === 1 && before > 1) {
+        const survivor = p.backends.find((b) => b.shareAfter !== 0)!;
+        hits.push({
+          message: `${p.name}: only 1 active backend left (was ${before}): ${survivor.id}; out: ${names}`,
+          loc: where[0]!,
+          related: where.slice(1),
+        });
+      } else if (after <= before / 2) {
+        hits.push({
+          severity: "high",
+          message: `${p.name}: active backends ${before} → ${after}; out: ${names}`,
+          loc: where[0]!,
+          related: where.slice(1),
+        });
+      }
+    }
+    return hits;
+  },
+};

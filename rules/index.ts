@@ -1,0 +1,32 @@
+/** The rule catalogue, in the order reports list them. */
+import { activeBackendsReduced } from "./active-backends-reduced.js";
+import { algorithmChange } from "./algorithm-change.js";
+import { capacity } from "./capacity.js";
+import { danglingReference } from "./dangling-reference.js";
+import { healthCheckRemoved } from "./health-check-removed.js";
+import { healthCheckWeakened } from "./health-check-weakened.js";
+import { lbConfigDeleted } from "./lb-config-deleted.js";
+import { noActiveBackend } from "./no-active-backend.js";
+import { routeRetarget } from "./route-retarget.js";
+import type { Rule } from "./rule.js";
+import { shareShift } from "./share-shift.js";
+import { trafficConcentration } from "./traffic-concentration.js";
+import { unparseableConfig } from "./unparseable-config.js";
+
+// Each rule has its own options type; the catalogue only needs the common shape.
+export const RULES: readonly Rule<never>[] = [
+  unparseableConfig,
+  trafficConcentration,
+  noActiveBackend,
+  activeBackendsReduced,
+  danglingReference,
+  capacity,
+  shareShift,
+  healthCheckRemoved,
+  routeRetarget,
+  lbConfigDeleted,
+  healthCheckWeakened,
+  algorithmChange,
+] as Rule<never>[];
+
+export type { Rule, RuleHit } from "./rule.js";

@@ -1,0 +1,45 @@
+import { activeCount } from "../src/diff/shares.js";
+import type { Rule, RuleHit } from "./rule.js";
+
+export const noActiveBackend: Rule = {
+  id: "no-active-backend",
+  severity: "critical",
+  title: "Pool serves nothing",
+  description: "A pool that declares backends has none left to take traffic, or a weighted route's weights are all zero.",
+  rationale:
+    "Every request to it fails (nginx answers 502, HAProxy 503). Backups count: when every primary is out and the balancer supports backups, the backups serve.",
+  assumptions:
+    "A pool with no servers at all is not judged: NGINX Plus fills such upstreams through its API at run time.",
+  formats: ["nginx", "haproxy"],
+  examples: {
+    fires: {
+      format: "haproxy",
+      before: "backend app\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80\n",
+      after: "backend app\n  server a 10.0.0.1:80 disabled\n  server b 10.0.0.2:80 disabled\n",
+    },
+    silent: {
+      format: "haproxy",
+      before: "backend app\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80 backup\n",
+      after: "backend app\n  server a 10.0.0.1:80 disabled\n  server b 10.0.0.2:80 backup\n",
+    },
+  },
+  check({ changes }) {
+    const hits: RuleHit[] = [];
+    for (const p of changes.pools) {
+      if (!p.after || !p.sharesAfter || p.after.backends.length === 0 || activeCount(p.sharesAfter) > 0) continue;
+      if (p.sharesBefore && activeCount(p.sharesBefore) === 0 && p.before!.backends.length > 0) continue;
+      hits.push({
+        message: `${p.name}: no backend takes traffic any more (${p.after.backends.map((b) => `${b.id} ${b.state}`).join(", ")})`,
+        loc: p.after.loc,
+        related: p.after.backends.map((b) => b.loc),
+      });
+    }
+    for (const r of changes.routes) {
+      const targets = r.after?.targets ?? [];
+      if (targets.length < 2 || !targets.every((t) => t.weight === 0)) continue;
+      if (r.before?.targets.every((t) => t.weight === 0)) continue;
+      hits.push({ message: `${r.name}: every target has weight 0`, loc: r.after!.loc, related: targets.map((t) => t.loc) });
+    }
+    return hits;
+  },
+};

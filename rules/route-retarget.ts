@@ -1,0 +1,65 @@
+import { targetName } from "../src/diff/diff.js";
+import { activeCount, poolShares } from "../src/diff/shares.js";
+import type { Pool, Target } from "../src/model/types.js";
+import type { Rule, RuleHit } from "./rule.js";
+
+export const routeRetarget: Rule = {
+  id: "route-retarget",
+  severity: "high",
+  title: "Route sends traffic to another pool",
+  description:
+    "A route (nginx location, HAProxy use_backend or default_backend) now sends its traffic to a different pool or address; critical when the new destination has fewer active backends.",
+  rationale:
+    "Retargeting moves a whole stream of requests at once. If the new pool is smaller, it takes the old pool's load on fewer servers.",
+  assumptions: "Weight changes inside a weighted split are share changes, not retargets. A target that no longer exists is dangling-reference.",
+  formats: ["nginx", "haproxy"],
+  examples: {
+    fires: {
+      format: "haproxy",
+      before:
+        "frontend www\n  bind :80\n  default_backend big\nbackend big\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80\nbackend small\n  server c 10.0.0.3:80\n",
+      after:
+        "frontend www\n  bind :80\n  default_backend small\nbackend big\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80\nbackend small\n  server c 10.0.0.3:80\n",
+    },
+    silent: {
+      format: "haproxy",
+      before: "frontend www\n  bind :80\n  default_backend big\nbackend big\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80\n",
+      after: "frontend www\n  bind :80\n  bind :8080\n  default_backend big\nbackend big\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80\n",
+    },
+  },
+  check({ changes }) {
+    const hits: RuleHit[] = [];
+    for (const r of changes.routes) {
+      if (!r.before || !r.after || !r.targetsChanged) continue;
+      const was = new Set(r.before.targets.map(targetName));
+      const added = r.after.targets.filter((t) => !was.has(targetName(t)) && t.kind !== "missing");
+      if (added.length === 0) continue;
+      const capacityBefore = capacity(r.before.targets, changes.before.pools);
+      const capacityAfter = capacity(r.after.targets, changes.after.pools);
+      const smaller = capacityBefore !== null && capacityAfter !== null && capacityAfter < capacityBefore;
+      const describe = (targets: Target[], n: number | null) =>
+        `${targets.map(targetName).join(" + ") || "nothing"} (${n ?? "unknown"} active backend${n === 1 ? "" : "s"})`;
+      const hit: RuleHit = {
+        message: `${r.name}: now sends traffic to ${describe(r.after.targets, capacityAfter)} instead of ${describe(r.before.targets, capacityBefore)}`,
+        loc: added[0]!.loc,
+      };
+      if (smaller) hit.severity = "critical";
+      hits.push(hit);
+    }
+    return hits;
+  },
+};
+
+/** Active backends behind a route's targets; null when any is unknown (a variable target). */
+function capacity(targets: Target[], pools: Map<string, Pool>): number | null {
+  let n = 0;
+  for (const t of targets) {
+    if (t.kind === "address") n += 1;
+    else if (t.kind === "pool") {
+      const pool = pools.get(t.poolKey);
+      if (!pool) return null;
+      n += activeCount(poolShares(pool));
+    } else if (t.kind === "dynamic") return null;
+  }
+  return n;
+}

@@ -1,0 +1,55 @@
+/**
+ * What a rule is: data (id, severity, docs, examples) plus one small pure check over the
+ * semantic diff. Rules never read files or the network.
+ */
+import type { z } from "zod";
+import type { ChangeSet } from "../src/diff/diff.js";
+import type { Format, Loc, Severity } from "../src/model/types.js";
+import type { Capacity } from "../src/policy/schema.js";
+
+/** A before/after pair of one file, as a rule's documentation example. */
+export interface Example {
+  format: Format;
+  /** null: the file does not exist in that version. */
+  before: string | null;
+  after: string | null;
+  /** Policy YAML the example needs (e.g. capacities). */
+  policy?: string;
+}
+
+export interface RuleContext<O> {
+  changes: ChangeSet;
+  options: O;
+  capacity: Capacity | undefined;
+}
+
+export interface RuleHit {
+  /** Overrides the rule's default, for rules whose severity depends on the case. */
+  severity?: Severity;
+  message: string;
+  loc: Loc;
+  /** Other lines that caused it, e.g. the servers that were marked down. */
+  related?: Loc[];
+}
+
+export interface Rule<O = Record<string, never>> {
+  id: string;
+  severity: Severity;
+  title: string;
+  /** When it fires, in one sentence. */
+  description: string;
+  rationale: string;
+  /** Modelling assumptions a reviewer should know. */
+  assumptions?: string;
+  formats: readonly Format[];
+  /** Options settable under `rules.<id>` in the policy file, with their defaults. */
+  options?: z.ZodType<O>;
+  examples: { fires: Example; silent: Example };
+  check(ctx: RuleContext<O>): RuleHit[];
+}
+
+export function percent(share: number | null): string {
+  if (share === null) return "an unknown share";
+  const p = share * 100;
+  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { percent, type Rule, type RuleHit } from "./rule.js";
+
+const options = z.strictObject({ threshold: z.number().gt(0).max(1).default(0.25) });
+
+export const shareShift: Rule<z.infer<typeof options>> = {
+  id: "share-shift",
+  severity: "high",
+  title: "Large share shift onto a backend",
+  description: "A backend that existed before now receives at least 25 percentage points more of its pool's traffic.",
+  rationale:
+    "A backend sized for a quarter of the traffic that now gets half of it may fall over at peak. Only increases count: a decrease moves load somewhere, and that shows as another backend's increase, so scale-out stays silent.",
+  assumptions: "Steady-state shares, as in traffic-concentration. Backends new in this change are not judged here.",
+  formats: ["nginx", "haproxy"],
+  options,
+  examples: {
+    fires: {
+      format: "nginx",
+      before: "upstream api {\n  server 10.0.0.1:80 weight=1;\n  server 10.0.0.2:80 weight=1;\n}\n",
+      after: "upstream api {\n  server 10.0.0.1:80 weight=4;\n  server 10.0.0.2:80 weight=1;\n}\n",
+    },
+    silent: {
+      format: "nginx",
+      before: "upstream api {\n  server 10.0.0.1:80 weight=1;\n  server 10.0.0.2:80 weight=1;\n}\n",
+      after: "upstream api {\n  server 10.0.0.1:80 weight=3;\n  server 10.0.0.2:80 weight=2;\n}\n",
+    },
+  },
+  check({ changes, options: { threshold } }) {
+    const hits: RuleHit[] = [];
+    for (const p of changes.pools) {
+      for (const b of p.backends) {
+        if (!b.before || !b.after || b.shareBefore === null || b.shareAfter === null) continue;
+        // Rounding keeps 25% → 50% at exactly 25 points, not 24.999….
+        const delta = Math.round((b.shareAfter - b.shareBefore) * 1e9) / 1e9;
+        if (delta < threshold) continue;
+        hits.push({
+          message: `${p.name}: ${b.id} share ${percent(b.shareBefore)} → ${percent(b.shareAfter)} (+${percent(delta)} points)`,
+          loc: b.after.loc,
+        });
+      }
+    }
+    return hits;
+  },
+};

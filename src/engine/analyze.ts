@@ -1,0 +1,168 @@
+/**
+ * The whole review as one pure function: two sets of files and a policy in, findings, shares
+ * and required approvals out. Adapters (CLI, GitHub App) only gather the files.
+ */
+import picomatch from "picomatch";
+import { RULES } from "../../rules/index.js";
+import { type ChangeSet, diffVersions, type FileChange } from "../diff/diff.js";
+import { detectFormat } from "../formats/detect.js";
+import { parseConfig } from "../formats/index.js";
+import { link, type Version } from "../model/link.js";
+import { type Format, type Loc, loc, type Model, SEVERITIES, type Severity } from "../model/types.js";
+import type { LoadedPolicy } from "../policy/load.js";
+import type { ApprovalTier } from "../policy/schema.js";
+
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  endLine: number;
+  related: Loc[];
+}
+
+export type Risk = "none" | "low" | "medium" | "high" | "critical";
+
+export interface RequiredApproval extends ApprovalTier {
+  severity: Severity;
+}
+
+export interface Analysis {
+  changes: ChangeSet;
+  findings: Finding[];
+  risk: Risk;
+  approvals: RequiredApproval[];
+}
+
+/** Beyond this a file is not parsed: it yields an error, never a silent pass. */
+export const MAX_FILE_BYTES = 1_000_000;
+
+export function analyze(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): Analysis {
+  const formats = classify(before, after, policy);
+  const vb = parseVersion(before, formats);
+  const va = parseVersion(after, formats);
+  const changes = diffVersions(fileChanges(before, after, formats, vb, va), vb, va);
+  const findings = runRules(changes, policy);
+  const risk = riskOf(findings, changes);
+  const approvals = SEVERITIES.filter((s) => findings.some((f) => f.severity === s))
+    .flatMap((s) => {
+      const tier = policy.policy.approvals[s];
+      return tier && tier.count > 0 ? [{ severity: s, ...tier }] : [];
+    })
+    .reverse();
+  return { changes, findings, risk, approvals };
+}
+
+/**
+ * The format of every path in either version. A file recognised in the old version keeps
+ * its format even if the new content is unrecognisable: a mangled config must fail, not vanish.
+ */
+function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): Map<string, Format> {
+  const out = new Map<string, Format>();
+  for (const f of [...before, ...after]) {
+    if (out.has(f.path)) continue;
+    const format = detectFormat(f.path, f.text, policy.policy);
+    if (format) out.set(f.path, format);
+  }
+  return out;
+}
+
+function parseVersion(files: SourceFile[], formats: Map<string, Format>): Version {
+  const models = new Map<string, Model>();
+  for (const f of files) {
+    const format = formats.get(f.path);
+    if (format) models.set(f.path, parseFile(format, f.path, f.text));
+  }
+  reparseStreamIncludes(files, models);
+  return link([...models.values()]);
+}
+
+function parseFile(format: Format, path: string, text: string, context?: "stream"): Model {
+  const problem = unreadable(text);
+  if (problem) {
+    return { file: path, format, pools: [], routes: [], includes: [], diagnostics: [{ severity: "error", message: problem, loc: loc(path, 1) }] };
+  }
+  return parseConfig(format, text, path, context ? { nginx: { context } } : {});
+}
+
+function unreadable(text: string): string | null {
+  if (text.includes("\u0000")) return "binary content: cannot be read as load-balancer config";
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_FILE_BYTES) return `file is ${bytes} bytes, over the ${MAX_FILE_BYTES}-byte limit: not evaluated`;
+  return null;
+}
+
+/**
+ * An nginx fragment is parsed as if included in `http`; a fragment that a file includes inside
+ * `stream {}` is parsed again in that context, so its upstreams land in the right namespace.
+ */
+function reparseStreamIncludes(files: SourceFile[], models: Map<string, Model>): void {
+  const streamPatterns = [...models.values()]
+    .filter((m) => m.format === "nginx")
+    .flatMap((m) => m.includes.filter((i) => i.context === "stream").map((i) => includeMatcher(i.pattern)));
+  if (streamPatterns.length === 0) return;
+  for (const f of files) {
+    const m = models.get(f.path);
+    if (m?.format === "nginx" && streamPatterns.some((match) => match(f.path))) models.set(f.path, parseFile("nginx", f.path, f.text, "stream"));
+  }
+}
+
+/** Include paths are absolute on the server (/etc/nginx/...): match on their last two segments. */
+export function includeMatcher(pattern: string): (path: string) => boolean {
+  const tail = pattern.split("/").filter(Boolean).slice(-2).join("/");
+  return picomatch(`**/${tail}`, { dot: true });
+}
+
+function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<string, Format>, vb: Version, va: Version): FileChange[] {
+  const old = new Map(before.map((f) => [f.path, f.text]));
+  const now = new Map(after.map((f) => [f.path, f.text]));
+  const modelOf = (v: Version, path: string) => v.models.find((m) => m.file === path) ?? null;
+  const out: FileChange[] = [];
+  for (const path of [...new Set([...old.keys(), ...now.keys()])].sort()) {
+    const format = formats.get(path);
+    if (!format || old.get(path) === now.get(path)) continue;
+    const status = !old.has(path) ? "added" : !now.has(path) ? "removed" : "modified";
+    out.push({ path, format, status, before: modelOf(vb, path), after: modelOf(va, path) });
+  }
+  return out;
+}
+
+function runRules(changes: ChangeSet, policy: LoadedPolicy): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of RULES) {
+    const setting = policy.rules.get(rule.id);
+    if (setting?.severity === "off") continue;
+    const hits = rule.check({ changes, options: (setting?.options ?? {}) as never, capacity: policy.policy.capacity });
+    for (const hit of hits) {
+      findings.push({
+        rule: rule.id,
+        severity: setting?.severity ?? hit.severity ?? rule.severity,
+        message: hit.message,
+        file: hit.loc.file,
+        line: hit.loc.line,
+        endLine: hit.loc.endLine,
+        related: hit.related ?? [],
+      });
+    }
+  }
+  const rank = (s: Severity) => SEVERITIES.indexOf(s);
+  return findings.sort((a, b) => rank(b.severity) - rank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/** The worst finding; "low" for a semantic change without findings; "none" when nothing changed. */
+function riskOf(findings: Finding[], changes: ChangeSet): Risk {
+  const worst = findings[0]?.severity;
+  if (worst && worst !== "info") return worst;
+  const semantic =
+    worst !== undefined ||
+    changes.pools.some((p) => !p.before || !p.after || p.changes.length > 0) ||
+    changes.routes.some((r) => !r.before || !r.after || r.targetsChanged) ||
+    changes.files.some((f) => f.status !== "modified");
+  return semantic ? "low" : "none";
+}

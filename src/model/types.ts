@@ -1,0 +1,141 @@
+/**
+ * The normalized load-balancer model. Every format parser produces this shape, and
+ * everything downstream (diff, rules, reports) reads only this shape.
+ */
+
+export type Format = "nginx" | "haproxy";
+export const FORMATS: readonly Format[] = ["nginx", "haproxy"];
+
+/** Where an element came from. Lines are 1-based and inclusive. */
+export interface Loc {
+  file: string;
+  line: number;
+  endLine: number;
+}
+
+export type Severity = "info" | "low" | "medium" | "high" | "critical";
+export const SEVERITIES: readonly Severity[] = ["info", "low", "medium", "high", "critical"];
+
+/** A problem found while reading a file: always tied to a file and line, never thrown. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  message: string;
+  loc: Loc;
+}
+
+/**
+ * active: takes traffic in the steady state; backup: only when every primary is out;
+ * down: never (nginx `down`, HAProxy `disabled`); drain: finishing existing sessions only.
+ */
+export type BackendState = "active" | "backup" | "down" | "drain";
+
+/**
+ * A backend's own health checking. `kind` none means the balancer never marks it out.
+ * Larger interval and fall mean slower detection; nginx's passive checks use maxFails.
+ */
+export interface HealthCheck {
+  kind: "http" | "tcp" | "passive" | "none";
+  intervalMs?: number;
+  rise?: number;
+  fall?: number;
+  maxFails?: number;
+  failTimeoutMs?: number;
+  /** e.g. the HTTP request line of `option httpchk`. */
+  detail?: string;
+  loc: Loc;
+}
+
+export interface Backend {
+  /** host:port where the config gives an address; otherwise the name. Unique within its pool. */
+  id: string;
+  /** The config's own name for the server (HAProxy server name), if any. */
+  name?: string;
+  host?: string;
+  port?: number;
+  /** null when the weight cannot be known statically. */
+  weight: number | null;
+  state: BackendState;
+  healthCheck: HealthCheck;
+  limits: Record<string, string>;
+  /** Facts a reviewer should know, such as "hostname may resolve to several addresses". */
+  notes: string[];
+  loc: Loc;
+}
+
+export interface Algorithm {
+  /** Normalized name, e.g. round-robin, least-conn, hash, ip-hash, random, source, first. */
+  name: string;
+  /** Arguments as written, e.g. the hash key. */
+  args: string[];
+  loc?: Loc;
+}
+
+export interface Pool {
+  /** Stable identity across versions: format, context and name. */
+  key: string;
+  name: string;
+  format: Format;
+  algorithm: Algorithm;
+  /** HAProxy `option allbackups`: every backup shares the load instead of only the first. */
+  allBackups: boolean;
+  /** Whether the balancer itself hands traffic to backups when all primaries are down. */
+  backupsSupported: boolean;
+  backends: Backend[];
+  settings: Record<string, string>;
+  loc: Loc;
+}
+
+/**
+ * One weighted destination of a route. Parsers emit `ref` for a name that may denote a pool
+ * (possibly in another file); the linker turns each ref into `pool`, `address` or `missing`.
+ */
+export type Target =
+  | { kind: "ref"; poolKey: string; name: string; unresolved: "address" | "missing"; weight: number | null; loc: Loc }
+  | { kind: "pool"; poolKey: string; name: string; weight: number | null; loc: Loc }
+  | { kind: "address"; id: string; weight: number | null; loc: Loc }
+  | { kind: "dynamic"; expression: string; weight: number | null; loc: Loc }
+  | { kind: "missing"; name: string; weight: number | null; loc: Loc };
+
+export interface Listener {
+  address: string;
+  flags: string[];
+  loc: Loc;
+}
+
+/**
+ * An entry point with one branch of traffic: a nginx location, a HAProxy use_backend rule
+ * or default_backend. Conditional branches are separate routes: their volumes are unknown.
+ */
+export interface Route {
+  key: string;
+  name: string;
+  format: Format;
+  condition?: string;
+  listeners: Listener[];
+  targets: Target[];
+  loc: Loc;
+}
+
+export interface Include {
+  pattern: string;
+  /** The parse context the included text belongs to (nginx: http, stream, server...). */
+  context: string;
+  loc: Loc;
+}
+
+export interface Model {
+  file: string;
+  format: Format;
+  pools: Pool[];
+  routes: Route[];
+  includes: Include[];
+  diagnostics: Diagnostic[];
+}
+
+export function loc(file: string, line: number, endLine = line): Loc {
+  return { file, line, endLine };
+}
+
+export function emptyModel(file: string, format: Format): Model {
+  return { file, format, pools: [], routes: [], includes: [], diagnostics: [] };
+}

@@ -1,0 +1,44 @@
+/** The policy file `.github/lb-review.yml`: its schema and defaults. */
+import { z } from "zod";
+import { FORMATS, SEVERITIES } from "../model/types.js";
+
+const severity = z.enum(SEVERITIES as [string, ...string[]]);
+const format = z.enum(FORMATS as [string, ...string[]]);
+
+const approvalTier = z.strictObject({
+  count: z.number().int().min(0).max(20),
+  teams: z.array(z.string().min(1)).default([]),
+  users: z.array(z.string().min(1)).default([]),
+});
+
+export const capacitySchema = z.strictObject({
+  /** Free text for messages, e.g. "rps" or "conn/s". */
+  unit: z.string().default("rps"),
+  /** Expected peak load per pool name. */
+  peak: z.record(z.string(), z.number().positive()),
+  /** Capacity per backend id (host:port) or "pool/backend". */
+  backends: z.record(z.string(), z.number().positive()),
+});
+
+export const policySchema = z.strictObject({
+  version: z.literal(1).default(1),
+  /** Which paths hold load-balancer config, and their format. Without it, formats are detected. */
+  files: z.array(z.strictObject({ path: z.string().min(1), format })).default([]),
+  /** Paths never treated as load-balancer config. */
+  ignore: z.array(z.string().min(1)).default([]),
+  /** Per-rule settings: `severity` (or "off") plus the rule's own options. Checked per rule. */
+  rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  capacity: capacitySchema.optional(),
+  approvals: z
+    .strictObject(Object.fromEntries(SEVERITIES.map((s) => [s, approvalTier.optional()])))
+    .default({ critical: { count: 2, teams: [], users: [] }, high: { count: 1, teams: [], users: [] } }),
+  /** Also refuse approvals from anyone who pushed commits to the pull request. */
+  excludeContributors: z.boolean().default(false),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+export type Capacity = z.infer<typeof capacitySchema>;
+export type ApprovalTier = z.infer<typeof approvalTier>;
+export const severitySetting = z.union([severity, z.literal("off")]);
+
+export const DEFAULT_POLICY: Policy = policySchema.parse({});
