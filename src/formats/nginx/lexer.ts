@@ -15,6 +15,7 @@ export interface Token {
 export interface LexError {
   message: string;
   line: number;
+  endLine?: number;
 }
 
 export interface LexResult {

@@ -19,7 +19,7 @@ const MAIN_ONLY = new Set(["http", "events", "stream", "worker_processes", "user
 export function parseNginx(text: string, file: string, options: NginxParseOptions = {}): Model {
   const model = emptyModel(file, "nginx");
   const tree = parseTree(text);
-  for (const e of tree.errors) model.diagnostics.push({ severity: "error", message: e.message, loc: loc(file, e.line) });
+  for (const e of tree.errors) model.diagnostics.push({ severity: "error", message: e.message, loc: loc(file, e.line, e.endLine) });
   const top = options.context ?? (tree.directives.some((d) => MAIN_ONLY.has(d.name)) ? "main" : "http");
   const walker = new Walker(model, file);
   if (top === "main") walker.main(tree.directives);

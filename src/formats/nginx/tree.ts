@@ -69,9 +69,9 @@ function parseBlock(s: State, depth: number): { directives: Directive[]; closed:
         }
         terminated = true;
       } else {
-        // A "}" ends the enclosing block: this directive lacked its ";".
+        // A "}" ends the enclosing block: this directive lacked its ";". nginx reports the "}".
         s.pos--;
-        s.errors.push({ message: `directive "${head.value}" is not terminated by ";"`, line: directive.line });
+        s.errors.push({ message: `directive "${head.value}" is not terminated by ";"`, line: directive.line, endLine: t.line });
         terminated = true;
       }
       break;
