@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { RULES } from "../../rules/index.js";
+import { review } from "../support/review.js";
+
+describe.each(RULES.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
+  it("fires on its documented example", () => {
+    const { format, before, after, policy } = rule.examples.fires;
+    const findings = review(format, before, after, policy ?? null).findings.filter((f) => f.rule === id);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(f.line).toBeGreaterThanOrEqual(1);
+      expect(f.message.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("stays silent on its documented benign example", () => {
+    const { format, before, after, policy } = rule.examples.silent;
+    expect(review(format, before, after, policy ?? null).findings.filter((f) => f.rule === id)).toEqual([]);
+  });
+
+  it("documents itself", () => {
+    expect(rule.description).toMatch(/\.$/);
+    expect(rule.rationale.length).toBeGreaterThan(40);
+    expect(rule.formats.length).toBeGreaterThan(0);
+  });
+});

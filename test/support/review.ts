@@ -1,0 +1,16 @@
+import { type Analysis, analyze } from "../../src/engine/analyze.js";
+import type { Format } from "../../src/model/types.js";
+import { loadPolicy } from "../../src/policy/load.js";
+
+export const FILE_FOR: Record<Format, string> = { nginx: "lb/site.conf", haproxy: "lb/haproxy.cfg" };
+
+/** Runs the real engine on one file's two versions (null = absent). */
+export function review(format: Format, before: string | null, after: string | null, policy: string | null = null): Analysis {
+  const path = FILE_FOR[format];
+  const side = (text: string | null) => (text === null ? [] : [{ path, text }]);
+  const loaded = loadPolicy(policy);
+  if (loaded.diagnostics.length > 0) throw new Error(`bad test policy: ${JSON.stringify(loaded.diagnostics)}`);
+  return analyze(side(before), side(after), loaded);
+}
+
+export const rulesFired = (a: Analysis) => [...new Set(a.findings.map((f) => f.rule))].sort();
