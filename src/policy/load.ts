@@ -40,13 +40,22 @@ export function loadPolicy(text: string | null, file = POLICY_PATH): LoadedPolic
     }
     return 1;
   };
+  return loadPolicyData(doc.toJS() ?? {}, file, lineAt);
+}
+
+/**
+ * Validates an already-parsed policy, e.g. the GitHub App's merge of a repository file with an
+ * organization default (`_extends`). Without `lineAt`, problems point at line 1 and name the key.
+ */
+export function loadPolicyData(data: unknown, file = POLICY_PATH, lineAt: (path: PropertyKey[]) => number = () => 1): LoadedPolicy {
+  const diagnostics: Diagnostic[] = [];
   const issue = (path: PropertyKey[], message: string): Diagnostic => {
     const where = path.length > 0 ? `${path.join(".")}: ` : "";
     return { severity: "error", message: `${where}${message}`, loc: loc(file, lineAt(path)) };
   };
-  const parsed = policySchema.safeParse(doc.toJS() ?? {});
+  const parsed = policySchema.safeParse(data);
   if (!parsed.success) {
-    return { policy: DEFAULT_POLICY, rules: ruleSettings({}), diagnostics: parsed.error.issues.map((i) => issue(i.path, i.message)) };
+    return { policy: DEFAULT_POLICY, rules: ruleSettings({}), diagnostics: parsed.error.issues.map((i) => issue(issuePath(i), i.message)) };
   }
   const known = new Map(RULES.map((r) => [r.id, r]));
   for (const id of Object.keys(parsed.data.rules)) {
@@ -54,6 +63,11 @@ export function loadPolicy(text: string | null, file = POLICY_PATH): LoadedPolic
   }
   const rules = ruleSettings(parsed.data.rules, (path, message) => diagnostics.push(issue(path, message)));
   return { policy: parsed.data, rules, diagnostics };
+}
+
+/** Zod reports an unknown key at its parent; the user needs the key's own line. */
+function issuePath(i: z.core.$ZodIssue): PropertyKey[] {
+  return i.code === "unrecognized_keys" && i.keys[0] !== undefined ? [...i.path, i.keys[0]] : i.path;
 }
 
 function ruleSettings(
@@ -72,7 +86,7 @@ function ruleSettings(
     const schema = (rule.options ?? z.strictObject({})) as z.ZodType<Record<string, unknown>>;
     const options = schema.safeParse(rest);
     if (options.success) setting.options = options.data;
-    else for (const i of options.error.issues) report(["rules", rule.id, ...i.path], i.message);
+    else for (const i of options.error.issues) report(["rules", rule.id, ...issuePath(i)], i.message);
     out.set(rule.id, setting);
   }
   return out;

@@ -1,0 +1,44 @@
+/** The one `lb-review` check run per head SHA: reused across re-evaluations, never duplicated. */
+import { annotationBatches, type CheckOutput } from "../../report/github.js";
+import type { Octokit, RepoRef } from "./octokit.js";
+
+export const CHECK_NAME = "lb-review";
+
+export async function startCheck(octokit: Octokit, ref: RepoRef, sha: string, detailsUrl?: string): Promise<number> {
+  const { data } = await octokit.rest.checks.listForRef({ ...ref, ref: sha, check_name: CHECK_NAME, filter: "latest", per_page: 1 });
+  const existing = data.check_runs[0];
+  const started = { status: "in_progress" as const, output: { title: "Evaluating load-balancer changes…", summary: "lb-review is evaluating this commit." } };
+  if (existing) {
+    await octokit.rest.checks.update({ ...ref, check_run_id: existing.id, ...started });
+    return existing.id;
+  }
+  const { data: created } = await octokit.rest.checks.create({ ...ref, name: CHECK_NAME, head_sha: sha, ...started, ...(detailsUrl ? { details_url: detailsUrl } : {}) });
+  return created.id;
+}
+
+/** Completes the run; annotations beyond the first 50 follow in further updates of 50. */
+export async function finishCheck(octokit: Octokit, ref: RepoRef, id: number, out: CheckOutput): Promise<void> {
+  const [first = [], ...rest] = annotationBatches(out.annotations);
+  const output = { title: out.title, summary: out.summary };
+  await octokit.rest.checks.update({
+    ...ref,
+    check_run_id: id,
+    status: "completed",
+    conclusion: out.conclusion,
+    output: { ...output, annotations: first },
+    ...(out.conclusion === "failure" ? { actions: [{ label: "Re-check", description: "Evaluate again (e.g. after team changes)", identifier: "recheck" }] } : {}),
+  });
+  for (const batch of rest) await octokit.rest.checks.update({ ...ref, check_run_id: id, output: { ...output, annotations: batch } });
+}
+
+/** Never a pass: the change was not evaluated. */
+export async function failCheck(octokit: Octokit, ref: RepoRef, id: number, reason: string): Promise<void> {
+  await octokit.rest.checks.update({
+    ...ref,
+    check_run_id: id,
+    status: "completed",
+    conclusion: "failure",
+    output: { title: "lb-review could not evaluate this change", summary: `${reason}\n\nNothing was evaluated, so this check cannot pass. Comment \`/lb-review recheck\` to try again.` },
+    actions: [{ label: "Re-check", description: "Evaluate this commit again", identifier: "recheck" }],
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The sticky summary comment (found by its hidden marker, edited in place, never re-posted,
+ * not written when unchanged) and inline review comments (fingerprinted, never duplicated,
+ * marked resolved when their finding goes away).
+ */
+import { createHash } from "node:crypto";
+import type { Finding } from "../../engine/analyze.js";
+import { COMMENT_MARKER, type CommentMeta, parseCommentMeta } from "../../report/github.js";
+import { escape } from "../../report/markdown.js";
+import type { Octokit, RepoRef } from "./octokit.js";
+import type { PullInfo } from "./pull.js";
+
+export interface Sticky {
+  id: number;
+  body: string;
+  meta: CommentMeta | null;
+}
+
+export async function findSticky(octokit: Octokit, ref: RepoRef, number: number): Promise<Sticky | null> {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, issue_number: number, per_page: 100 });
+  const mine = comments.find((c) => c.body?.startsWith(COMMENT_MARKER));
+  return mine ? { id: mine.id, body: mine.body!, meta: parseCommentMeta(mine.body!) } : null;
+}
+
+export async function writeSticky(octokit: Octokit, ref: RepoRef, number: number, existing: Sticky | null, body: string): Promise<void> {
+  if (existing?.body === body) return;
+  if (existing) await octokit.rest.issues.updateComment({ ...ref, comment_id: existing.id, body });
+  else await octokit.rest.issues.createComment({ ...ref, issue_number: number, body });
+}
+
+/** Inline comments per evaluation: more would trip GitHub's secondary rate limits. */
+export const MAX_INLINE = 20;
+const FP = /<!-- lb-review:fp=([0-9a-f]+) -->/;
+
+interface Placed {
+  path: string;
+  line: number | null;
+  findings: Finding[];
+  fingerprint: string;
+}
+
+/** One comment per file line (or per file, off the diff), listing every finding there. */
+export function placeInline(findings: Finding[], pull: PullInfo): Placed[] {
+  const groups = new Map<string, Placed>();
+  for (const f of findings) {
+    const onDiff = [{ file: f.file, line: f.line }, ...f.related].find((l) => pull.diffLines.get(l.file)?.has(l.line));
+    const path = onDiff?.file ?? f.file;
+    const line = onDiff?.line ?? null;
+    const key = `${path}:${line}`;
+    const g = groups.get(key) ?? { path, line, findings: [], fingerprint: "" };
+    g.findings.push(f);
+    groups.set(key, g);
+  }
+  for (const g of groups.values()) {
+    const basis = g.findings.map((f) => `${f.rule}|${f.file}|${f.message}`).sort().join("\n");
+    g.fingerprint = createHash("sha256").update(basis).digest("hex").slice(0, 16);
+  }
+  return [...groups.values()];
+}
+
+export async function syncInline(octokit: Octokit, ref: RepoRef, pull: PullInfo, findings: Finding[]): Promise<void> {
+  const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...ref, pull_number: pull.number, per_page: 100 });
+  const ours = new Map(existing.flatMap((c) => (c.body.match(FP) ? [[c.body.match(FP)![1]!, c] as const] : [])));
+  const wanted = placeInline(findings, pull).filter((p) => pull.diffLines.has(p.path));
+  let posted = 0;
+  for (const p of wanted) {
+    const body = `${p.findings.map((f) => `**lb-review ${f.severity}** (\`${f.rule}\`): ${escape(f.message)}`).join("\n\n")}\n\n<!-- lb-review:fp=${p.fingerprint} -->`;
+    const old = ours.get(p.fingerprint);
+    // A finding that comes back after being resolved gets its comment back, not a second one.
+    if (old) {
+      if (old.body !== body) await octokit.rest.pulls.updateReviewComment({ ...ref, comment_id: old.id, body });
+      continue;
+    }
+    if (posted++ >= MAX_INLINE) continue;
+    const where = p.line !== null ? { line: p.line, side: "RIGHT" as const } : { subject_type: "file" as const };
+    await octokit.rest.pulls.createReviewComment({ ...ref, pull_number: pull.number, commit_id: pull.headSha, path: p.path, body, ...where });
+  }
+  const keep = new Set(wanted.map((p) => p.fingerprint));
+  for (const [fp, c] of ours) {
+    if (keep.has(fp) || c.body.startsWith("✅ Resolved")) continue;
+    const body = `✅ Resolved in ${pull.headSha.slice(0, 7)}: this finding no longer applies.\n\n<details><summary>Was</summary>\n\n${c.body}\n</details>`;
+    await octokit.rest.pulls.updateReviewComment({ ...ref, comment_id: c.id, body });
+  }
+}
