@@ -65,7 +65,7 @@ export function evaluateApprovals(required: RequiredApproval[], facts: ApprovalF
     const eligible = (login: string) => isEligible(login, tier, facts);
     const approvedBy = [...valid.values()].filter((r) => r.state === "APPROVED" && eligible(r.login)).map((r) => r.login);
     const changesRequestedBy = [...valid.values()].filter((r) => r.state === "CHANGES_REQUESTED" && eligible(r.login)).map((r) => r.login);
-    approvedBy.forEach((l) => counted.add(l));
+    for (const l of approvedBy) counted.add(l);
     return { ...tier, approvedBy, changesRequestedBy, satisfied: approvedBy.length >= tier.count && changesRequestedBy.length === 0 };
   });
   for (const r of valid.values()) {

@@ -6,9 +6,9 @@
 import type { ApprovalStatus, TierStatus } from "../approvals/evaluate.js";
 import type { Severity } from "../model/types.js";
 import type { JsonReport } from "./json.js";
-import { escape, renderMarkdown } from "./markdown.js";
+import { escapeMd, renderMarkdown } from "./markdown.js";
 
-/** Checks API: output.summary and output.text; issue comments: body. */
+/** Checks API: output.summary and output.text (bytes); issue comments: body (characters). */
 export const MAX_CHECK_TEXT = 65_535;
 export const MAX_COMMENT = 65_536;
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -57,7 +57,7 @@ export function checkOutput(report: JsonReport, approvals: ApprovalStatus, org: 
   return {
     conclusion,
     title: title.slice(0, 250),
-    summary: fit(lines.join("\n"), MAX_CHECK_TEXT),
+    summary: fitWithin(lines.join("\n"), MAX_CHECK_TEXT),
     annotations: report.findings.map((f) => ({
       path: f.file,
       start_line: f.line,
@@ -75,7 +75,7 @@ function approvalSection(a: ApprovalStatus, org: string): string {
   for (const t of a.tiers) out.push(`- ${t.satisfied ? "✅" : "⏳"} ${t.severity}: ${tierProgress(t, org)}`);
   if (a.rejected.length > 0) {
     out.push("", "<details><summary>Reviews not counted</summary>", "");
-    for (const r of a.rejected) out.push(`- @${r.login}: ${escape(r.reason)}`);
+    for (const r of a.rejected) out.push(`- @${r.login}: ${escapeMd(r.reason)}`);
     out.push("", "</details>");
   }
   return out.join("\n");
@@ -107,7 +107,7 @@ export function commentBody(report: JsonReport, approvals: ApprovalStatus, org: 
     "",
     `<sub>lb-review evaluated ${meta.sha.slice(0, 7)}.</sub>`,
   ].join("\n");
-  return head + fit(body, MAX_COMMENT - head.length);
+  return head + fitWithin(body, MAX_COMMENT - head.length);
 }
 
 export function parseCommentMeta(body: string): CommentMeta | null {
@@ -121,11 +121,15 @@ export function parseCommentMeta(body: string): CommentMeta | null {
   }
 }
 
-/** Cuts at a line boundary, closing any open <details>, and says that it did. */
-export function fit(text: string, limit: number): string {
-  if (text.length <= limit) return text;
+/**
+ * Cuts at a line boundary, closing any open <details>, and says that it did. Counts UTF-8 bytes:
+ * GitHub measures check output in bytes, and bytes are never fewer than characters.
+ */
+export function fitWithin(text: string, limit: number): string {
+  if (Buffer.byteLength(text) <= limit) return text;
   const note = "\n\n…truncated: the full report is in the check run and `lb-review check --format markdown`.\n";
-  let cut = text.slice(0, limit - note.length - 20);
+  const budget = limit - Buffer.byteLength(note) - 200;
+  let cut = Buffer.from(text).subarray(0, budget).toString("utf8");
   cut = cut.slice(0, Math.max(0, cut.lastIndexOf("\n")));
   const open = (cut.match(/<details/g) ?? []).length - (cut.match(/<\/details>/g) ?? []).length;
   return `${cut}${"\n</details>".repeat(Math.max(0, open))}${note}`;

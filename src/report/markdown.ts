@@ -13,14 +13,14 @@ export interface MarkdownOptions {
 export function renderMarkdown(r: JsonReport, options: MarkdownOptions = {}): string {
   const out: string[] = [];
   out.push(`### ${ICON[r.risk]} lb-review: risk **${r.risk}**`, "");
-  for (const h of r.headline) out.push(`> **${escape(h)}**`);
+  for (const h of r.headline) out.push(`> **${escapeMd(h)}**`);
   out.push("");
   if (r.findings.length > 0) {
     out.push("| severity | finding | where | rule |", "|---|---|---|---|");
     for (const f of r.findings) {
       const where = `${f.file}:${f.line}`;
       const cell = options.link ? `[${where}](${options.link(f.file, f.line)})` : `\`${where}\``;
-      out.push(`| ${ICON[f.severity]} ${f.severity} | ${escape(f.message)} | ${cell} | \`${f.rule}\` |`);
+      out.push(`| ${ICON[f.severity]} ${f.severity} | ${escapeMd(f.message)} | ${cell} | \`${f.rule}\` |`);
     }
     out.push("");
   }
@@ -35,18 +35,18 @@ export function renderMarkdown(r: JsonReport, options: MarkdownOptions = {}): st
 }
 
 function entryTable(kind: string, e: TrafficEntry): string[] {
-  const lines = [`#### Traffic: ${kind} \`${escape(e.name)}\` (\`${e.file}\`)`, ""];
-  if (e.changes.length > 0) lines.push(`Changed: ${escape(e.changes.join("; "))}`, "");
+  const lines = [`#### Traffic: ${kind} \`${escapeMd(e.name)}\` (\`${e.file}\`)`, ""];
+  if (e.changes.length > 0) lines.push(`Changed: ${escapeMd(e.changes.join("; "))}`, "");
   lines.push("| backend | state | weight | before | after | change | after |", "|---|---|---|--:|--:|--:|---|");
   for (const row of shareRows(e)) {
     lines.push(
-      `| \`${escape(row.backend)}\` | ${row.state} | ${row.weight} | ${pct(row.before)} | **${pct(row.after)}** | ${delta(row)} | \`${bar(row.after)}\` |`,
+      `| \`${escapeMd(row.backend)}\` | ${row.state} | ${row.weight} | ${pct(row.before)} | **${pct(row.after)}** | ${delta(row)} | \`${bar(row.after)}\` |`,
     );
   }
   return lines;
 }
 
 /** Keeps config text from breaking tables or injecting markup. */
-export function escape(text: string): string {
+export function escapeMd(text: string): string {
   return text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\n/g, " ");
 }

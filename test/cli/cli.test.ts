@@ -8,7 +8,9 @@ import { RULES } from "../../rules/index.js";
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "bin/lb-review.js");
 const temps: string[] = [];
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
 
 function cli(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8" });

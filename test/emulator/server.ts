@@ -78,6 +78,8 @@ export class GitHubEmulator {
   readonly botLogin: string;
   private readonly router = new Router();
   private readonly faults: ActiveFault[] = [];
+  /** Called with each request as it arrives, before faults and routing. */
+  onRequest?: (request: RecordedRequest) => void;
   private server: Server | undefined;
   private port = 0;
 
@@ -421,6 +423,8 @@ export class GitHubEmulator {
       fault: false,
     };
     this.requests.push(record);
+    // Lets a test change state in the middle of an app's sequence of requests (e.g. a push mid-evaluation).
+    this.onRequest?.(record);
     const send = (reply: Reply) => {
       record.status = reply.status;
       this.write(res, reply);

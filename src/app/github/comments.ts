@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { Finding } from "../../engine/analyze.js";
 import { COMMENT_MARKER, type CommentMeta, parseCommentMeta } from "../../report/github.js";
-import { escape } from "../../report/markdown.js";
+import { escapeMd } from "../../report/markdown.js";
 import type { Octokit, RepoRef } from "./octokit.js";
 import type { PullInfo } from "./pull.js";
 
@@ -64,7 +64,7 @@ export async function syncInline(octokit: Octokit, ref: RepoRef, pull: PullInfo,
   const wanted = placeInline(findings, pull).filter((p) => pull.diffLines.has(p.path));
   let posted = 0;
   for (const p of wanted) {
-    const body = `${p.findings.map((f) => `**lb-review ${f.severity}** (\`${f.rule}\`): ${escape(f.message)}`).join("\n\n")}\n\n<!-- lb-review:fp=${p.fingerprint} -->`;
+    const body = `${p.findings.map((f) => `**lb-review ${f.severity}** (\`${f.rule}\`): ${escapeMd(f.message)}`).join("\n\n")}\n\n<!-- lb-review:fp=${p.fingerprint} -->`;
     const old = ours.get(p.fingerprint);
     // A finding that comes back after being resolved gets its comment back, not a second one.
     if (old) {

@@ -62,7 +62,7 @@ class Walker {
   private server(d: Directive, ctx: NginxContext): void {
     const block = d.block ?? [];
     const listeners = block.filter((c) => c.name === "listen").map((c) => this.listener(c));
-    if (block.some((c) => c.name === "http2" && c.args[0] === "on")) listeners.forEach((l) => l.flags.push("http2"));
+    if (block.some((c) => c.name === "http2" && c.args[0] === "on")) for (const l of listeners) l.flags.push("http2");
     const names = block.find((c) => c.name === "server_name")?.args ?? [];
     const listen = listeners.map((l) => l.address).join(",");
     const label = names[0] ?? (listen || `server@${d.line}`);

@@ -143,13 +143,19 @@ function applyServerParam(b: Backend, param: string, d: Directive, file: string,
       return;
     case "weight": {
       const w = intValue(value);
-      if (w === null || w < 1) return invalid();
+      if (w === null || w < 1) {
+        invalid();
+        return;
+      }
       b.weight = w;
       return;
     }
     case "max_fails": {
       const n = intValue(value);
-      if (n === null) return invalid();
+      if (n === null) {
+        invalid();
+        return;
+      }
       hc.maxFails = n;
       // max_fails=0 switches failure accounting off: nginx never marks the server out.
       hc.kind = n === 0 ? "none" : "passive";
@@ -157,13 +163,19 @@ function applyServerParam(b: Backend, param: string, d: Directive, file: string,
     }
     case "fail_timeout": {
       const ms = value === undefined ? null : parseDuration(value, "s");
-      if (ms === null) return invalid();
+      if (ms === null) {
+        invalid();
+        return;
+      }
       hc.failTimeoutMs = ms;
       return;
     }
     case "max_conns":
     case "slow_start": {
-      if (!value) return invalid();
+      if (!value) {
+        invalid();
+        return;
+      }
       b.limits[key] = value;
       return;
     }

@@ -1,6 +1,6 @@
 /** App/installation, repository, contents, git data, commits and compare routes. */
 import { randomBytes } from "node:crypto";
-import { type Ctx, fail, listReply, obj, type Reply, type Router } from "../http.js";
+import { type Ctx, fail, listReply, obj, paginate, type Reply, type Router } from "../http.js";
 import { CONTENTS_JSON_MAX_BYTES, CONTENTS_MAX_BYTES, MAX_COMPARE_FILES, MAX_PULL_COMMITS } from "../limits.js";
 import * as render from "../render.js";
 import { type Commit, normalizePath, type Repo, subTree } from "../state.js";
@@ -265,6 +265,11 @@ export function register(router: Router): void {
     .on("GET", "/orgs/:owner/installation", (ctx) => {
       requireJwt(ctx);
       return { status: 200, body: installation(ctx, { login: ctx.params.owner!, type: "Organization" }) };
+    })
+    .on("GET", "/installation/repositories", (ctx) => {
+      // The single installation covers every repository, as an org-wide install does.
+      const { page, headers } = paginate(ctx, [...ctx.state.repos.values()]);
+      return { status: 200, body: { total_count: ctx.state.repos.size, repositories: page.map((r) => render.repo(ctx, r)) }, headers };
     })
     .on("GET", "/repos/:owner/:repo", (ctx) => ({ status: 200, body: render.repo(ctx, repoOf(ctx)) }))
     .on("GET", "/repos/:owner/:repo/contents", contents)

@@ -1,0 +1,114 @@
+/** The Probot app: which events trigger an evaluation, plus the badge and health endpoints. */
+import type { ApplicationFunction, Context, Probot } from "probot";
+import { analyze } from "../engine/analyze.js";
+import { type AuditSink, fileAuditSink } from "./audit.js";
+import { badgeHandler, healthHandler } from "./badge.js";
+import { type Deps, evaluatePullRequest } from "./evaluate.js";
+import { CHECK_NAME } from "./github/check-run.js";
+import type { Octokit, RepoRef } from "./github/octokit.js";
+import { loadBasePolicy } from "./github/policy.js";
+import { candidateEntries, readEntries } from "./github/tree.js";
+import { BadgeStore } from "./state.js";
+
+export interface AppOptions {
+  audit?: AuditSink;
+  badges?: BadgeStore;
+  /** Signs per-repository badge tokens for private repositories. */
+  badgeSecret?: string;
+}
+
+export const RECHECK_COMMAND = /^\s*\/lb-review\s+recheck\b/;
+
+export function createApp(options: AppOptions = {}): ApplicationFunction {
+  return (app: Probot, { addHandler }) => {
+    const badges = options.badges ?? new BadgeStore();
+    const auditFile = process.env.LB_REVIEW_AUDIT_LOG;
+    const audit = options.audit ?? (auditFile ? fileAuditSink(auditFile) : (record) => app.log.info({ audit: record }, "lb-review audit"));
+    const deps: Deps = { audit, badges, log: app.log };
+    const queue = new SerialQueue();
+    const evaluate = (octokit: Octokit, ref: RepoRef, number: number) =>
+      queue.run(`${ref.owner}/${ref.repo}#${number}`, () => evaluatePullRequest(octokit, ref, number, deps));
+
+    app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"], (ctx) =>
+      evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number),
+    );
+    app.on("pull_request.edited", async (ctx) => {
+      // Retargeting changes the policy and the diff; a title edit changes nothing.
+      if (ctx.payload.changes.base) await evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number);
+    });
+    app.on("pull_request.closed", async (ctx) => {
+      badges.get(ctx.payload.repository.full_name)?.pulls.delete(ctx.payload.pull_request.number);
+    });
+    app.on(["pull_request_review.submitted", "pull_request_review.dismissed", "pull_request_review.edited"], (ctx) =>
+      evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number),
+    );
+    app.on(["check_run.rerequested", "check_run.requested_action"], async (ctx) => {
+      if (ctx.payload.check_run.name !== CHECK_NAME) return;
+      for (const n of await pullsForSha(ctx, ctx.payload.check_run.head_sha)) await evaluate(ctx.octokit, ctx.repo(), n);
+    });
+    app.on("issue_comment.created", async (ctx) => {
+      if (ctx.payload.issue.pull_request && RECHECK_COMMAND.test(ctx.payload.comment.body)) await evaluate(ctx.octokit, ctx.repo(), ctx.payload.issue.number);
+    });
+    app.on("membership", async (ctx) => {
+      const team = ctx.payload.team;
+      const org = ctx.payload.organization.login;
+      if (!("slug" in team)) return;
+      for (const [ref, n] of await pullsWaitingOn(ctx.octokit, org, `@${org}/${team.slug}`)) await evaluate(ctx.octokit, ref, n);
+    });
+    app.on("push", async (ctx) => {
+      const repo = ctx.payload.repository;
+      if (ctx.payload.ref !== `refs/heads/${repo.default_branch}` || ctx.payload.deleted) return;
+      await refreshDefaultBranch(ctx.octokit, ctx.repo(), repo.default_branch, ctx.payload.after, repo.private, badges);
+    });
+
+    addHandler(healthHandler);
+    addHandler(badgeHandler(badges, options.badgeSecret ?? process.env.LB_REVIEW_BADGE_SECRET ?? process.env.WEBHOOK_SECRET ?? ""));
+  };
+}
+
+/** Fork PRs arrive with an empty `pull_requests` list: find them by head SHA. */
+async function pullsForSha(ctx: Context<"check_run">, sha: string): Promise<number[]> {
+  const listed = ctx.payload.check_run.pull_requests.map((p) => p.number);
+  if (listed.length > 0) return listed;
+  const open = await ctx.octokit.paginate(ctx.octokit.rest.pulls.list, { ...ctx.repo(), state: "open", per_page: 100 });
+  return open.filter((p) => p.head.sha === sha).map((p) => p.number);
+}
+
+/** Open PRs of the installation's repositories whose lb-review check waits on this team. */
+async function pullsWaitingOn(octokit: Octokit, org: string, team: string): Promise<[RepoRef, number][]> {
+  const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+  const out: [RepoRef, number][] = [];
+  for (const r of repos.filter((x) => x.owner.login.toLowerCase() === org.toLowerCase())) {
+    const ref = { owner: r.owner.login, repo: r.name };
+    for (const pr of await octokit.paginate(octokit.rest.pulls.list, { ...ref, state: "open", per_page: 100 })) {
+      const { data } = await octokit.rest.checks.listForRef({ ...ref, ref: pr.head.sha, check_name: CHECK_NAME, filter: "latest", per_page: 1 });
+      const run = data.check_runs[0];
+      if (run && run.conclusion !== "success" && `${run.output.title ?? ""}\n${run.output.summary ?? ""}`.includes(team)) out.push([ref, pr.number]);
+    }
+  }
+  return out;
+}
+
+async function refreshDefaultBranch(octokit: Octokit, ref: RepoRef, branch: string, sha: string, isPrivate: boolean, badges: BadgeStore): Promise<void> {
+  const policy = await loadBasePolicy(octokit, ref, branch);
+  const files = await readEntries(octokit, ref, await candidateEntries(octokit, ref, sha, policy.policy), new Map());
+  const analysis = analyze([], files, policy);
+  const state = badges.repo(`${ref.owner}/${ref.repo}`, isPrivate);
+  state.pools = analysis.changes.pools.length;
+  state.errors = analysis.changes.files.reduce((n, f) => n + (f.after?.diagnostics.filter((d) => d.severity === "error").length ?? 0), 0);
+}
+
+/** Evaluations of one PR run one at a time, so two events never race on its check or comment. */
+class SerialQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, job: () => Promise<T>): Promise<T> {
+    const next = (this.tails.get(key) ?? Promise.resolve()).then(job, job);
+    const tail = next.catch(() => {});
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * One evaluation of one pull request: gather files, run the engine, evaluate approvals, post.
+ * Every judgement comes from the engine; this module only moves data. Anything that goes wrong
+ * leaves a failing check: an unevaluated change never shows a pass.
+ */
+import { type ApprovalStatus, evaluateApprovals } from "../approvals/evaluate.js";
+import { analyze } from "../engine/analyze.js";
+import { isCandidatePath } from "../formats/detect.js";
+import type { LoadedPolicy } from "../policy/load.js";
+import { checkOutput, commentBody } from "../report/github.js";
+import { toJsonReport } from "../report/json.js";
+import type { AuditSink } from "./audit.js";
+import { gatherFacts } from "./github/approvals.js";
+import { failCheck, finishCheck, startCheck } from "./github/check-run.js";
+import { findSticky, syncInline, writeSticky } from "./github/comments.js";
+import { NotEvaluated, type Octokit, type RepoRef } from "./github/octokit.js";
+import { loadBasePolicy } from "./github/policy.js";
+import { fetchPull, headSha, type PullInfo } from "./github/pull.js";
+import { candidateEntries, readEntries } from "./github/tree.js";
+import type { BadgeStore } from "./state.js";
+
+export interface Deps {
+  audit: AuditSink;
+  badges: BadgeStore;
+  log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
+}
+
+export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number: number, deps: Deps): Promise<void> {
+  const { data: pr } = await octokit.rest.pulls.get({ ...ref, pull_number: number });
+  if (pr.state !== "open") return;
+  const sha = pr.head.sha;
+  const checkId = await startCheck(octokit, ref, sha);
+  const base = { at: new Date().toISOString(), repo: `${ref.owner}/${ref.repo}`, pr: number, headSha: sha };
+  try {
+    const pull = await fetchPull(octokit, ref, number);
+    if (pull.headSha !== sha) return deps.audit({ ...base, outcome: "stale", reason: `head moved to ${pull.headSha}` });
+    const policy = await loadBasePolicy(octokit, ref, pull.baseRef);
+    if (policy.diagnostics.length > 0) {
+      const errors = policy.diagnostics.map((d) => `- \`${d.loc.file}:${d.loc.line}\`: ${d.message}`).join("\n");
+      throw new NotEvaluated(`The policy file on the base branch \`${pull.baseRef}\` is invalid:\n\n${errors}`);
+    }
+    const { analysis, lbChangedBetween } = await analyzePull(octokit, ref, pull, policy);
+    const report = toJsonReport(analysis);
+    const approvals = await evaluateTiers(octokit, ref, pull, policy, analysis.approvals, lbChangedBetween);
+    const out = checkOutput(report, approvals, ref.owner);
+    await finishCheck(octokit, ref, checkId, out);
+    const record = {
+      ...base,
+      risk: analysis.risk,
+      conclusion: out.conclusion,
+      findings: analysis.findings.map(({ rule, severity, message, file, line }) => ({ rule, severity, message, file, line })),
+      approvalsCounted: approvals.counted,
+      approvalsRejected: approvals.rejected,
+    };
+    // A slow run for an old head must not overwrite what a newer run says in the shared comment.
+    if ((await headSha(octokit, ref, number)) !== sha) return deps.audit({ ...record, outcome: "stale" });
+    await postToPull(octokit, ref, pull, report, approvals, analysis.findings);
+    // Tiers are not additive (one reviewer can satisfy several): show the one still open.
+    const tier = approvals.tiers.find((t) => !t.satisfied) ?? approvals.tiers[0];
+    deps.badges.repo(`${ref.owner}/${ref.repo}`, pr.base.repo.private).pulls.set(number, {
+      risk: analysis.risk,
+      approved: tier ? Math.min(tier.approvedBy.length, tier.count) : 0,
+      required: tier?.count ?? 0,
+      satisfied: approvals.satisfied,
+    });
+    deps.audit({ ...record, outcome: "evaluated" });
+  } catch (e) {
+    const reason = e instanceof NotEvaluated ? e.message : `GitHub or lb-review failed while evaluating: ${(e as Error).message}`;
+    deps.log.warn({ err: e, pr: number }, "lb-review could not evaluate");
+    await failCheck(octokit, ref, checkId, reason);
+    deps.audit({ ...base, outcome: "not-evaluated", reason });
+    if (!(e instanceof NotEvaluated)) throw e;
+  }
+}
+
+async function analyzePull(octokit: Octokit, ref: RepoRef, pull: PullInfo, policy: LoadedPolicy) {
+  const cache = new Map<string, string>();
+  const [baseEntries, headEntries] = [await candidateEntries(octokit, ref, pull.mergeBase, policy.policy), await candidateEntries(octokit, ref, pull.headSha, policy.policy)];
+  const before = await readEntries(octokit, ref, baseEntries, cache);
+  const after = await readEntries(octokit, ref, headEntries, cache);
+  const analysis = analyze(before, after, policy);
+  /** Approvals survive pushes that leave every load-balancer file as it was. */
+  const lbChangedBetween = async (from: string, to: string) => {
+    try {
+      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...ref, basehead: `${from}...${to}`, per_page: 100 });
+      return (data.files ?? []).some((f) => isCandidatePath(f.filename, policy.policy) || (f.previous_filename !== undefined && isCandidatePath(f.previous_filename, policy.policy)));
+    } catch {
+      // An approved commit that is gone (force-push) cannot be compared: the approval is stale.
+      return true;
+    }
+  };
+  return { analysis, lbChangedBetween };
+}
+
+async function evaluateTiers(
+  octokit: Octokit,
+  ref: RepoRef,
+  pull: PullInfo,
+  policy: LoadedPolicy,
+  required: ReturnType<typeof analyze>["approvals"],
+  lbChangedBetween: (from: string, to: string) => Promise<boolean>,
+): Promise<ApprovalStatus> {
+  if (required.length === 0) return evaluateApprovals([], emptyFacts(pull));
+  const facts = await gatherFacts(octokit, ref, { required, pull, excludeContributors: policy.policy.excludeContributors, lbChangedBetween });
+  return evaluateApprovals(required, facts);
+}
+
+function emptyFacts(pull: PullInfo) {
+  return { author: pull.author, contributors: [], excludeContributors: false, reviews: [], teamMembers: new Map(), writers: new Set<string>(), staleCommits: new Set<string>() };
+}
+
+async function postToPull(
+  octokit: Octokit,
+  ref: RepoRef,
+  pull: PullInfo,
+  report: ReturnType<typeof toJsonReport>,
+  approvals: ApprovalStatus,
+  findings: ReturnType<typeof analyze>["findings"],
+): Promise<void> {
+  const sticky = await findSticky(octokit, ref, pull.number);
+  const requested = new Set(sticky?.meta?.requested ?? []);
+  await requestReviewers(octokit, ref, pull, approvals, requested);
+  const blob = (file: string, line: number) => `${pull.htmlUrl.replace(/\/pull\/\d+$/, "")}/blob/${pull.headSha}/${file}#L${line}`;
+  const body = commentBody(report, approvals, ref.owner, { sha: pull.headSha, requested: [...requested].sort() }, blob);
+  await writeSticky(octokit, ref, pull.number, sticky, body);
+  await syncInline(octokit, ref, pull, findings);
+}
+
+/** Asks the required teams and users once each; recorded in the sticky comment, so never in a loop. */
+async function requestReviewers(octokit: Octokit, ref: RepoRef, pull: PullInfo, approvals: ApprovalStatus, requested: Set<string>): Promise<void> {
+  const teams = new Set<string>();
+  const users = new Set<string>();
+  for (const t of approvals.tiers.filter((x) => !x.satisfied)) {
+    for (const team of t.teams) if (!requested.has(`team:${team}`)) teams.add(team);
+    for (const user of t.users) if (!requested.has(`user:${user}`) && user.toLowerCase() !== pull.author.toLowerCase()) users.add(user);
+  }
+  if (teams.size === 0 && users.size === 0) return;
+  const slugs = [...teams].filter((t) => !t.includes("/") || t.startsWith(`${ref.owner}/`)).map((t) => t.split("/").pop()!);
+  try {
+    await octokit.rest.pulls.requestReviewers({ ...ref, pull_number: pull.number, reviewers: [...users], team_reviewers: slugs });
+  } catch {
+    // A team without access to the repository cannot be requested; the summary still names it.
+  }
+  for (const t of teams) requested.add(`team:${t}`);
+  for (const u of users) requested.add(`user:${u}`);
+}
+

@@ -1,0 +1,250 @@
+/** Reading the lines of `defaults`, `frontend`, `backend` and `listen` sections. */
+
+import type { Listener, Loc } from "../../model/types.js";
+import {
+  BALANCE_ALGORITHMS,
+  BIND_KEYWORDS,
+  CHECK_OPTIONS,
+  lookup,
+  OPTIONS,
+  PROXY_KEYWORDS,
+  type ProxyKind,
+  REMOVED_PROXY_KEYWORDS,
+  type Side,
+  TIMEOUTS,
+} from "./keywords.js";
+import type { Directive } from "./sections.js";
+import {
+  applyServerParams,
+  cloneServerParams,
+  initialServerParams,
+  parseServer,
+  parseServerTemplate,
+  type Say,
+  type ServerDecl,
+  type ServerParams,
+} from "./server.js";
+import { parseTime } from "./values.js";
+
+/** Settings a proxy inherits from its defaults section and may override. */
+export interface ProxyConf {
+  mode: string;
+  balance?: { words: string[]; line: number };
+  allBackups: boolean;
+  /** The last health-check option (`httpchk`, `ssl-hello-chk`...) and its arguments. */
+  check?: { option: string; args: string[] };
+  httpCheckSend?: string;
+  /** A `tcp-check connect port N` (or http-check) rule gives checks a port of their own. */
+  checkConnectPort: boolean;
+  defaultServer: ServerParams;
+  defaultBackend?: { name: string; line: number };
+  settings: Record<string, string>;
+}
+
+export function initialConf(): ProxyConf {
+  return { mode: "tcp", allBackups: false, checkConnectPort: false, defaultServer: initialServerParams(), settings: {} };
+}
+
+export function cloneConf(c: ProxyConf): ProxyConf {
+  return { ...c, defaultServer: cloneServerParams(c.defaultServer), settings: { ...c.settings } };
+}
+
+export interface SwitchRule {
+  backend: string;
+  /** `if COND` / `unless COND` as written. */
+  condition?: string;
+  line: number;
+}
+
+/** What a proxy section declares, beyond inheritable settings. */
+export interface ProxyBody {
+  servers: ServerDecl[];
+  rules: SwitchRule[];
+  binds: Listener[];
+}
+
+export interface ProxyContext {
+  kind: ProxyKind;
+  /** Named defaults accept rules that anonymous ones reject. */
+  named: boolean;
+  conf: ProxyConf;
+  body: ProxyBody;
+  lineLoc: (line: number) => Loc;
+  say: Say;
+}
+
+/** Section settings copied into Pool.settings: few, and useful to a reviewer. */
+const RECORDED_SETTINGS = new Set(["fullconn", "hash-type", "cookie", "retries"]);
+const RECORDED_TIMEOUTS = new Set(["connect", "server"]);
+
+export function applyProxyLine(ctx: ProxyContext, d: Directive): void {
+  const [kw, sub] = d.words as [string, string | undefined];
+  if (kw === "no" || kw === "default") {
+    negated(ctx, d);
+    return;
+  }
+  const placement = lookup(PROXY_KEYWORDS, `${kw} ${sub}`) ?? lookup(PROXY_KEYWORDS, kw);
+  if (placement === undefined) {
+    const removed = lookup(REMOVED_PROXY_KEYWORDS, kw);
+    ctx.say("error", removed ? `'${kw}' is ${removed}` : `unknown keyword '${kw}' in '${ctx.kind}' section`);
+    return;
+  }
+  if (!placed(ctx, kw, placement)) return;
+  lookup(HANDLERS, kw)?.(ctx, d);
+}
+
+/** Applies the placement letter for this section type; false when the line has no effect. */
+function placed(ctx: ProxyContext, kw: string, placement: string): boolean {
+  const index = { defaults: ctx.named ? 1 : 0, frontend: 2, backend: 3, listen: -1 }[ctx.kind];
+  const letter = placement[index] ?? "X";
+  const where = ctx.kind === "defaults" && !ctx.named ? "an anonymous defaults" : `a ${ctx.kind}`;
+  if (letter === "E") ctx.say("error", `'${kw}' is not allowed in ${where} section`);
+  if (letter === "w") ctx.say("warning", `'${kw}' is ignored in ${where} section`);
+  return letter === "X";
+}
+
+/** HAProxy warns about, and ignores, frontend settings in a backend and the reverse. */
+function sideApplies(ctx: ProxyContext, side: Side, what: string): boolean {
+  const wrong = (side === "frontend" && ctx.kind === "backend") || (side === "backend" && ctx.kind === "frontend");
+  if (wrong) ctx.say("warning", `'${what}' is ignored in a ${ctx.kind} section`);
+  return !wrong;
+}
+
+/** `no option X`, `default option X` and `no log` are the only negations in proxies. */
+function negated(ctx: ProxyContext, d: Directive): void {
+  const [prefix, kw, name = ""] = d.words;
+  if (kw === "log" && prefix === "no") return;
+  if (kw !== "option") {
+    ctx.say("error", `'${prefix}' can only prefix 'option' or 'log'`);
+    return;
+  }
+  const spec = lookup(OPTIONS, name);
+  if (!spec) ctx.say("error", `unknown option '${name}'`);
+  else if (!spec.negatable) ctx.say("error", `'${prefix} option ${name}' is not supported`);
+  else if (name === "allbackups" && sideApplies(ctx, spec.side, `option ${name}`)) ctx.conf.allBackups = false;
+}
+
+type Handler = (ctx: ProxyContext, d: Directive) => void;
+
+const HANDLERS: Record<string, Handler> = {
+  mode: (ctx, d) => {
+    const mode = d.words[1] ?? "";
+    if (mode === "tcp" || mode === "http") ctx.conf.mode = mode;
+    else if (mode === "health") ctx.say("error", "'mode health' was removed; use 'http-request return status 200'");
+    else ctx.say("error", `unknown proxy mode '${mode}'`);
+  },
+  balance: balance,
+  "hash-type": (ctx, d) => {
+    const type = d.words[1];
+    if (type !== "consistent" && type !== "map-based") ctx.say("error", "'hash-type' only supports 'consistent' and 'map-based'");
+    else record(ctx, d);
+  },
+  option: option,
+  timeout: timeout,
+  fullconn: record,
+  cookie: record,
+  retries: (ctx, d) => {
+    if (d.words[1] === undefined) ctx.say("error", "'retries' expects an integer argument");
+    else record(ctx, d);
+  },
+  "http-check": (ctx, d) => {
+    if (d.words[1] === "send") ctx.conf.httpCheckSend = d.raws.join(" ");
+    checkConnect(ctx, d);
+  },
+  "tcp-check": checkConnect,
+  "default-server": (ctx, d) => applyServerParams(ctx.conf.defaultServer, d.words.slice(1), ctx.say),
+  server: (ctx, d) => ctx.body.servers.push(...parseServer(d, ctx.conf.defaultServer, ctx.say)),
+  "server-template": (ctx, d) => ctx.body.servers.push(...parseServerTemplate(d, ctx.conf.defaultServer, ctx.say)),
+  bind: bind,
+  use_backend: useBackend,
+  default_backend: (ctx, d) => {
+    const [, name, extra] = d.words;
+    if (name === undefined) ctx.say("error", "'default_backend' expects a backend name");
+    else if (extra !== undefined) ctx.say("error", `'default_backend' cannot handle unexpected argument '${extra}'`);
+    else ctx.conf.defaultBackend = { name, line: d.line };
+  },
+};
+
+function checkConnect(ctx: ProxyContext, d: Directive): void {
+  if (d.words[1] === "connect" && d.words.includes("port")) ctx.conf.checkConnectPort = true;
+}
+
+function record(ctx: ProxyContext, d: Directive): void {
+  const [kw] = d.words as [string];
+  if (RECORDED_SETTINGS.has(kw)) ctx.conf.settings[kw] = d.words.slice(1).join(" ");
+}
+
+/** `balance ALGO [args]`, `hdr(NAME)`, `rdp-cookie[(NAME)]`, `random[(DRAWS)]`. */
+function balance(ctx: ProxyContext, d: Directive): void {
+  const [, algo, arg] = d.words;
+  // A bare `balance` is accepted by HAProxy and changes nothing.
+  if (algo === undefined) return;
+  const m = /^([a-z_-]+)(?:\((.*)\))?$/.exec(algo);
+  const name = m?.[1] ?? "";
+  if (!lookup(BALANCE_ALGORITHMS, name) || (name === "hdr" && !m?.[2])) {
+    ctx.say("error", `unknown balance algorithm '${algo}'`);
+  } else if ((name === "url_param" || name === "hash") && arg === undefined) {
+    ctx.say("error", `balance ${name} needs an argument`);
+  } else ctx.conf.balance = { words: d.words.slice(1), line: d.line };
+}
+
+function option(ctx: ProxyContext, d: Directive): void {
+  const [, name, ...args] = d.words;
+  const spec = name === undefined ? undefined : lookup(OPTIONS, name);
+  if (name === undefined || !spec) {
+    ctx.say("error", name === undefined ? "'option' expects an option name" : `unknown option '${name}'`);
+    return;
+  }
+  if (spec.maxArgs !== undefined && args.length > spec.maxArgs) {
+    ctx.say("error", `'option ${name}' cannot handle unexpected argument '${args[spec.maxArgs]}'`);
+    return;
+  }
+  if (!sideApplies(ctx, spec.side, `option ${name}`)) return;
+  if (name === "allbackups") ctx.conf.allBackups = true;
+  if (CHECK_OPTIONS.has(name)) ctx.conf.check = { option: name, args };
+}
+
+function timeout(ctx: ProxyContext, d: Directive): void {
+  const [, name = "", value] = d.words;
+  const side = lookup(TIMEOUTS, name);
+  if (!side) {
+    ctx.say("error", `unknown timeout '${name}'`);
+    return;
+  }
+  const t = value === undefined ? { error: "expects a delay" } : parseTime(value);
+  if ("error" in t) ctx.say("error", `'timeout ${name}': ${t.error}`);
+  else if (sideApplies(ctx, side, `timeout ${name}`) && RECORDED_TIMEOUTS.has(name)) {
+    ctx.conf.settings[`timeout ${name}`] = value!;
+  }
+}
+
+/** `bind ADDR [params]`: every parameter must be a known bind keyword. */
+function bind(ctx: ProxyContext, d: Directive): void {
+  const [, address, ...params] = d.words;
+  if (address === undefined) {
+    ctx.say("error", "'bind' expects an address");
+    return;
+  }
+  for (let i = 0; i < params.length; i++) {
+    const kw = params[i]!;
+    const arity = lookup(BIND_KEYWORDS, kw);
+    if (arity === undefined) ctx.say("error", `unknown bind keyword '${kw}'`);
+    else if (arity === 1 && params[++i] === undefined) ctx.say("error", `bind '${kw}' expects an argument`);
+  }
+  if (params.includes("ssl") && !params.includes("crt") && !params.includes("crt-list")) {
+    ctx.say("error", "'bind ... ssl' needs a certificate ('crt' or 'crt-list')");
+  }
+  ctx.body.binds.push({ address, flags: params, loc: ctx.lineLoc(d.line) });
+}
+
+/** `use_backend NAME [{if|unless} COND]`. */
+function useBackend(ctx: ProxyContext, d: Directive): void {
+  const [, backend, cond] = d.words;
+  if (backend === undefined) ctx.say("error", "'use_backend' expects a backend name");
+  else if (cond !== undefined && cond !== "if" && cond !== "unless") {
+    ctx.say("error", `unexpected keyword '${cond}' after use_backend: only 'if' and 'unless' are allowed`);
+  } else {
+    const condition = cond === undefined ? undefined : d.raws.slice(2).join(" ");
+    ctx.body.rules.push({ backend, condition, line: d.line });
+  }
+}

@@ -1,0 +1,84 @@
+/** Runs the real app behind a real HTTP server, talking to the emulator in the GHE layout. */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import Bottleneck from "bottleneck";
+import { createNodeMiddleware, createProbot } from "probot";
+import { createApp } from "../../src/app/app.js";
+import type { AuditRecord } from "../../src/app/audit.js";
+import { AppOctokit } from "../../src/app/octokit.js";
+import { GitHubEmulator, gheEnv, sendWebhook, TestOctokit, type WebhookEvent } from "../emulator/index.js";
+
+export const SECRET = "test-secret";
+export const WEBHOOK_PATH = "/api/github/webhooks";
+
+/** The app's production retry and throttling, minus the waiting between requests. */
+export const RetryingOctokit = AppOctokit.defaults((o: Record<string, unknown>) => ({
+  ...o,
+  retry: { enabled: true, retryAfterBaseValue: 5 },
+  throttle: {
+    ...(o.throttle as Record<string, unknown>),
+    enabled: true,
+    retryAfterBaseValue: 10,
+    write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+    global: new Bottleneck.Group({ maxConcurrent: 10, minTime: 0 }),
+    notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+  },
+}));
+
+export interface Harness {
+  gh: GitHubEmulator;
+  url: string;
+  audit: AuditRecord[];
+  send(event: WebhookEvent, opts?: { signature?: string }): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { retrying?: boolean } = {}): Promise<Harness> {
+  const gh = new GitHubEmulator();
+  await gh.start();
+  const env = { ...gheEnv(gh, SECRET), LOG_LEVEL: "fatal" as const };
+  const probot = createProbot({ env, overrides: { Octokit: opts.retrying ? RetryingOctokit : TestOctokit } });
+  const audit: AuditRecord[] = [];
+  const middleware = await createNodeMiddleware(createApp({ audit: (r) => audit.push(r), badgeSecret: "badge-secret" }), { probot, webhooksPath: WEBHOOK_PATH });
+  const server: Server = createServer((req, res) =>
+    middleware(req, res, () => {
+      res.writeHead(404);
+      res.end();
+    }),
+  );
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    gh,
+    url,
+    audit,
+    send: (event, o = {}) => sendWebhook(`${url}${WEBHOOK_PATH}`, SECRET, event.name, event.payload, { id: event.id, ...o }),
+    close: async () => {
+      await new Promise((done) => server.close(done));
+      await gh.stop();
+    },
+  };
+}
+
+const examples = resolve(import.meta.dirname, "../../examples/incident");
+export const INCIDENT_BEFORE = readFileSync(resolve(examples, "before/lb/storefront.conf"), "utf8");
+export const INCIDENT_AFTER = readFileSync(resolve(examples, "after/lb/storefront.conf"), "utf8");
+export const INCIDENT_POLICY = readFileSync(resolve(examples, "before/.github/lb-review.yml"), "utf8");
+
+/** acme/shop with the incident's config on main, a maintenance branch, and its PR by alice. */
+export function incidentPull(gh: GitHubEmulator, opts: { policy?: string | null } = {}): number {
+  gh.addRepo({ owner: "acme", name: "shop" });
+  const policy = opts.policy === undefined ? INCIDENT_POLICY : opts.policy;
+  gh.commit("acme", "shop", { branch: "main", files: { "lb/storefront.conf": INCIDENT_BEFORE, "README.md": "# shop\n", ...(policy ? { ".github/lb-review.yml": policy } : {}) } });
+  gh.commit("acme", "shop", { branch: "maintenance", author: "alice", files: { "lb/storefront.conf": INCIDENT_AFTER } });
+  gh.addTeam("acme", "network", [{ login: "bob" }, { login: "carol" }, { login: "dave", state: "pending" }]);
+  for (const login of ["alice", "bob", "carol", "dave", "frank"]) gh.setPermission("acme", "shop", login, "write");
+  return gh.openPull("acme", "shop", { head: { branch: "maintenance" }, base: "main", user: "alice", title: "Maintenance: drain storefront 12-14" });
+}
+
+export function lastCheck(gh: GitHubEmulator, sha?: string) {
+  const runs = gh.checkRuns({ owner: "acme", repo: "shop", name: "lb-review", ...(sha ? { sha } : {}) });
+  return runs[runs.length - 1];
+}
