@@ -34,7 +34,7 @@ export const shareShift: Rule<z.infer<typeof options>> = {
         const delta = Math.round((b.shareAfter - b.shareBefore) * 1e9) / 1e9;
         if (delta < threshold) continue;
         hits.push({
-          message: `${p.name}: ${b.id} share ${percent(b.shareBefore)} → ${percent(b.shareAfter)} (+${percent(delta)} points)`,
+          message: `${p.name}: ${b.id} share ${percent(b.shareBefore)} → ${percent(b.shareAfter)} (+${Math.round(delta * 1000) / 10} points)`,
           loc: b.after.loc,
         });
       }

@@ -41,7 +41,7 @@ const benign: Record<string, [string, (s: string) => string][]> = {
   haproxy: [
     ["comment edit", (s) => `# edge proxy\n${s}`],
     ["reformatting", (s) => s.replace(/ {4}/g, "\t").replace(/ check/g, "   check")],
-    ["reordering backends", (s) => { const i = s.indexOf("backend api"); const j = s.indexOf("backend web"); return s.slice(0, j) + s.slice(i) + s.slice(j, i); }],
+    ["reordering backends", (s) => { const i = s.indexOf("\nbackend api") + 1; const j = s.indexOf("\nbackend web") + 1; return s.slice(0, j) + s.slice(i) + s.slice(j, i); }],
     ["scale-out", (s) => s.replace("    server w2 10.0.1.2:80 check weight 10\n", "    server w2 10.0.1.2:80 check weight 10\n    server w3 10.0.1.3:80 check weight 10\n")],
     ["faster health checks", (s) => s.replace("server a1 10.0.2.1:80 check", "server a1 10.0.2.1:80 check inter 1s")],
   ],
