@@ -503,7 +503,7 @@ function helper<T>(fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (err instanceof EmulatorError) throw new Error(`${err.status} ${err.message}: ${JSON.stringify(err.body?.errors ?? [])}`);
+    if (err instanceof EmulatorError) throw new Error(`${err.status} ${err.message}: ${JSON.stringify(err.body?.errors ?? [])}`, { cause: err });
     throw err;
   }
 }
