@@ -7,7 +7,7 @@ try {
   process.stderr.write(`lb-review: cannot load dist/ (${e.message}); run "npm run build" first\n`);
   process.exit(2);
 }
-process.exitCode = cli.main(process.argv.slice(2), {
+process.exitCode = await cli.main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

@@ -1,6 +1,7 @@
 /** The Probot app: which events trigger an evaluation, plus the badge and health endpoints. */
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { analyze } from "../engine/analyze.js";
+import { initFormats } from "../formats/index.js";
 import { type AuditSink, fileAuditSink } from "./audit.js";
 import { badgeHandler, healthHandler } from "./badge.js";
 import { type Deps, evaluatePullRequest } from "./evaluate.js";
@@ -20,7 +21,8 @@ export interface AppOptions {
 export const RECHECK_COMMAND = /^\s*\/lb-review\s+recheck\b/;
 
 export function createApp(options: AppOptions = {}): ApplicationFunction {
-  return (app: Probot, { addHandler }) => {
+  return async (app: Probot, { addHandler }) => {
+    await initFormats();
     const badges = options.badges ?? new BadgeStore();
     const auditFile = process.env.LB_REVIEW_AUDIT_LOG;
     const audit = options.audit ?? (auditFile ? fileAuditSink(auditFile) : (record) => app.log.info({ audit: record }, "lb-review audit"));

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { RULES } from "../../rules/index.js";
 import { analyze } from "../engine/analyze.js";
 import { detectFormat, isCandidatePath } from "../formats/detect.js";
-import { parseConfig } from "../formats/index.js";
+import { initFormats, parseConfig } from "../formats/index.js";
 import { FORMATS, type Format, SEVERITIES, type Severity } from "../model/types.js";
 import { type LoadedPolicy, loadPolicy, POLICY_PATH } from "../policy/load.js";
 import { toJsonReport } from "../report/json.js";
@@ -43,8 +43,9 @@ export interface Io {
   stderr: (text: string) => void;
 }
 
-export function main(argv: string[], io: Io): number {
+export async function main(argv: string[], io: Io): Promise<number> {
   try {
+    await initFormats();
     return run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {

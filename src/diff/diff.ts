@@ -65,16 +65,20 @@ export interface ChangeSet {
 /** Compares everything declared in the changed files of the two versions. */
 export function diffVersions(files: FileChange[], before: Version, after: Version): ChangeSet {
   const changed = new Set(files.map((f) => f.path));
-  const inChanged = <T extends { loc: Loc }>(items: T[]) => items.filter((x) => changed.has(x.loc.file));
-  const poolsBefore = byKey(inChanged(before.models.flatMap((m) => m.pools)));
-  const poolsAfter = byKey(inChanged(after.models.flatMap((m) => m.pools)));
-  // Routes in unchanged files count too: an upstream removed elsewhere leaves them dangling.
+  // Unchanged files count too: an upstream removed elsewhere leaves their routes dangling, and a
+  // Deployment scaled in another file changes the Service that selects it.
+  const differs = (x: { file: string; sharesBefore: BackendShare[] | null; sharesAfter: BackendShare[] | null }) =>
+    changed.has(x.file) || sharesSignature(x.sharesBefore) !== sharesSignature(x.sharesAfter);
+  const poolsBefore = byKey(before.models.flatMap((m) => m.pools));
+  const poolsAfter = byKey(after.models.flatMap((m) => m.pools));
   const routesBefore = byKey(before.models.flatMap((m) => m.routes));
   const routesAfter = byKey(after.models.flatMap((m) => m.routes));
-  const pools = union(poolsBefore, poolsAfter).map((key) => diffPool(key, poolsBefore.get(key) ?? null, poolsAfter.get(key) ?? null));
+  const pools = union(poolsBefore, poolsAfter)
+    .map((key) => diffPool(key, poolsBefore.get(key) ?? null, poolsAfter.get(key) ?? null))
+    .filter((p) => differs(p) || p.changes.length > 0);
   const routes = union(routesBefore, routesAfter)
     .map((key) => diffRoute(key, routesBefore.get(key) ?? null, routesAfter.get(key) ?? null, before, after))
-    .filter((r) => changed.has(r.file) || r.targetsChanged || sharesSignature(r.sharesBefore) !== sharesSignature(r.sharesAfter));
+    .filter((r) => differs(r) || r.targetsChanged);
   return { files, pools, routes, before, after };
 }
 

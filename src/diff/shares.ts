@@ -10,7 +10,7 @@ export interface BackendShare {
   id: string;
   name?: string;
   weight: number | null;
-  state: Backend["state"] | "dynamic" | "missing";
+  state: Backend["state"] | "dynamic" | "missing" | "external";
   share: number | null;
 }
 
@@ -63,6 +63,10 @@ export function routeShares(route: Route, pools: Map<string, Pool>): BackendShar
         return;
       case "dynamic":
         out.push({ id: t.expression, weight: t.weight, state: "dynamic", share: null });
+        return;
+      case "external":
+        // What the route sends there is known; how it spreads inside is not.
+        out.push({ id: t.name, weight: t.weight, state: "external", share: fraction });
         return;
       default:
         out.push({ id: t.name, weight: t.weight, state: "missing", share: 0 });

@@ -8,7 +8,7 @@ import { type ChangeSet, diffVersions, type FileChange } from "../diff/diff.js";
 import { detectFormat } from "../formats/detect.js";
 import { parseConfig } from "../formats/index.js";
 import { link, type Version } from "../model/link.js";
-import { type Format, type Loc, loc, type Model, SEVERITIES, type Severity } from "../model/types.js";
+import { emptyModel, type Format, type Loc, loc, type Model, SEVERITIES, type Severity } from "../model/types.js";
 import type { LoadedPolicy } from "../policy/load.js";
 import type { ApprovalTier } from "../policy/schema.js";
 
@@ -86,7 +86,7 @@ function parseVersion(files: SourceFile[], formats: Map<string, Format>): Versio
 function parseFile(format: Format, path: string, text: string, context?: "stream"): Model {
   const problem = unreadable(text);
   if (problem) {
-    return { file: path, format, pools: [], routes: [], includes: [], diagnostics: [{ severity: "error", message: problem, loc: loc(path, 1) }] };
+    return { ...emptyModel(path, format), diagnostics: [{ severity: "error", message: problem, loc: loc(path, 1) }] };
   }
   return parseConfig(format, text, path, context ? { nginx: { context } } : {});
 }

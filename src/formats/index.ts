@@ -1,17 +1,28 @@
-/** One entry point for every format parser. */
+/** Every format parser, in detection order: the more specific YAML dialects before Kubernetes. */
 import type { Format, Model } from "../model/types.js";
-import { parseHaproxy } from "./haproxy/parse.js";
+import { envoy } from "./envoy/index.js";
+import { haproxy } from "./haproxy/index.js";
+import { kubernetes } from "./kubernetes/index.js";
+import { nginx } from "./nginx/index.js";
 import { type NginxParseOptions, parseNginx } from "./nginx/parse.js";
+import type { FormatParser } from "./registry.js";
+import { terraform } from "./terraform/index.js";
+import { traefik } from "./traefik/index.js";
+
+export const PARSERS: readonly FormatParser[] = [nginx, haproxy, traefik, envoy, kubernetes, terraform];
+
+const byFormat = new Map(PARSERS.map((p) => [p.format, p]));
 
 export interface ParseOptions {
   nginx?: NginxParseOptions;
 }
 
 export function parseConfig(format: Format, text: string, file: string, options: ParseOptions = {}): Model {
-  switch (format) {
-    case "nginx":
-      return parseNginx(text, file, options.nginx);
-    case "haproxy":
-      return parseHaproxy(text, file);
-  }
+  if (format === "nginx" && options.nginx) return parseNginx(text, file, options.nginx);
+  return byFormat.get(format)!.parse(text, file);
+}
+
+/** Call once at start-up (CLI, app, tests) before parsing: some parsers load WebAssembly. */
+export async function initFormats(): Promise<void> {
+  for (const p of PARSERS) await p.init?.();
 }

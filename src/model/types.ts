@@ -3,8 +3,8 @@
  * everything downstream (diff, rules, reports) reads only this shape.
  */
 
-export type Format = "nginx" | "haproxy";
-export const FORMATS: readonly Format[] = ["nginx", "haproxy"];
+export type Format = "nginx" | "haproxy" | "kubernetes" | "terraform" | "envoy" | "traefik";
+export const FORMATS: readonly Format[] = ["nginx", "haproxy", "kubernetes", "terraform", "envoy", "traefik"];
 
 /** Where an element came from. Lines are 1-based and inclusive. */
 export interface Loc {
@@ -82,6 +82,29 @@ export interface Pool {
   backupsSupported: boolean;
   backends: Backend[];
   settings: Record<string, string>;
+  /**
+   * Kubernetes: the pool is the pods its selector matches. The linker fills `backends` from the
+   * workloads of every file in the version (one backend per replica).
+   */
+  selector?: { namespace: string; labels: Record<string, string> };
+  loc: Loc;
+}
+
+/**
+ * A set of identical replicas that pools select by label (Kubernetes Deployment, StatefulSet,
+ * Argo Rollout). The linker turns each replica into a backend of every pool that selects it.
+ */
+export interface Workload {
+  kind: string;
+  name: string;
+  namespace: string;
+  /** Pod template labels: what selectors match. */
+  labels: Record<string, string>;
+  /** null when it cannot be known statically (e.g. an HPA without minReplicas). */
+  replicas: number | null;
+  healthCheck: HealthCheck;
+  notes: string[];
+  /** The line that sets the replica count (replicas, HPA minReplicas), else the workload. */
   loc: Loc;
 }
 
@@ -90,11 +113,13 @@ export interface Pool {
  * (possibly in another file); the linker turns each ref into `pool`, `address` or `missing`.
  */
 export type Target =
-  | { kind: "ref"; poolKey: string; name: string; unresolved: "address" | "missing"; weight: number | null; loc: Loc }
+  | { kind: "ref"; poolKey: string; name: string; unresolved: "address" | "missing" | "external"; weight: number | null; loc: Loc }
   | { kind: "pool"; poolKey: string; name: string; weight: number | null; loc: Loc }
   | { kind: "address"; id: string; weight: number | null; loc: Loc }
   | { kind: "dynamic"; expression: string; weight: number | null; loc: Loc }
-  | { kind: "missing"; name: string; weight: number | null; loc: Loc };
+  | { kind: "missing"; name: string; weight: number | null; loc: Loc }
+  /** Declared outside the files read (e.g. a Service from another repository): share unknown. */
+  | { kind: "external"; name: string; weight: number | null; loc: Loc };
 
 export interface Listener {
   address: string;
@@ -128,6 +153,7 @@ export interface Model {
   format: Format;
   pools: Pool[];
   routes: Route[];
+  workloads: Workload[];
   includes: Include[];
   diagnostics: Diagnostic[];
 }
@@ -137,5 +163,5 @@ export function loc(file: string, line: number, endLine = line): Loc {
 }
 
 export function emptyModel(file: string, format: Format): Model {
-  return { file, format, pools: [], routes: [], includes: [], diagnostics: [] };
+  return { file, format, pools: [], routes: [], workloads: [], includes: [], diagnostics: [] };
 }

@@ -2,7 +2,14 @@ import { type Analysis, analyze } from "../../src/engine/analyze.js";
 import type { Format } from "../../src/model/types.js";
 import { loadPolicy } from "../../src/policy/load.js";
 
-export const FILE_FOR: Record<Format, string> = { nginx: "lb/site.conf", haproxy: "lb/haproxy.cfg" };
+export const FILE_FOR: Record<Format, string> = {
+  nginx: "lb/site.conf",
+  haproxy: "lb/haproxy.cfg",
+  kubernetes: "k8s/app.yaml",
+  terraform: "infra/lb.tf",
+  envoy: "envoy/envoy.yaml",
+  traefik: "traefik/dynamic.yaml",
+};
 
 /** Runs the real engine on one file's two versions (null = absent). */
 export function review(format: Format, before: string | null, after: string | null, policy: string | null = null): Analysis {

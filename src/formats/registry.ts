@@ -1,0 +1,13 @@
+/** What every format parser provides: which files it reads, how it recognises them, how it parses. */
+import type { Format, Model } from "../model/types.js";
+
+export interface FormatParser {
+  format: Format;
+  /** Paths that may hold this format; only these are opened without a policy mapping. */
+  names: RegExp;
+  /** Whether the content is this format (asked only for paths that match `names`). */
+  detect(text: string): boolean;
+  parse(text: string, file: string): Model;
+  /** One-time asynchronous set-up (e.g. loading a WebAssembly grammar), done at the edges. */
+  init?(): Promise<void>;
+}
