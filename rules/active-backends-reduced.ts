@@ -1,3 +1,4 @@
+import { FORMATS } from "../src/model/types.js";
 import { activeCount } from "../src/diff/shares.js";
 import type { Rule, RuleHit } from "./rule.js";
 
@@ -10,7 +11,7 @@ export const activeBackendsReduced: Rule = {
   rationale:
     "Each backend taken out moves its load onto the rest. One survivor is a single point of failure; losing half doubles the load on each remaining server.",
   assumptions: "A backend is active when its steady-state share is above zero (see traffic-concentration).",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: {
       format: "haproxy",

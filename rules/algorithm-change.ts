@@ -1,3 +1,4 @@
+import { FORMATS } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const algorithmChange: Rule = {
@@ -7,7 +8,7 @@ export const algorithmChange: Rule = {
   description: "A pool's balancing algorithm or its arguments change (e.g. round robin → ip_hash, or a new hash key).",
   rationale:
     "Switching algorithm reshuffles which client lands on which server: caches go cold, sessions without shared state break, and hashing can skew load.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: {
       format: "nginx",

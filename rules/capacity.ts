@@ -1,3 +1,4 @@
+import { FORMATS } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const capacity: Rule = {
@@ -10,7 +11,7 @@ export const capacity: Rule = {
     "Shares alone cannot tell a big server from a small one. The incident's survivor was under-resourced: with capacities declared, lb-review says it would take 3× what it can serve.",
   assumptions:
     "Peak load is per pool name (`capacity.peak`), capacity per backend id or `pool/backend` (`capacity.backends`), both in the same unit.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: {
       format: "nginx",

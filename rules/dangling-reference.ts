@@ -1,4 +1,4 @@
-import type { Target } from "../src/model/types.js";
+import { FORMATS, type Target } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const danglingReference: Rule = {
@@ -11,7 +11,7 @@ export const danglingReference: Rule = {
     "A reload with a dangling backend fails (HAProxy, and nginx when the name does not resolve) or, worse, sends traffic to whatever that name resolves to.",
   assumptions:
     "Pools are looked up across every load-balancer file of the version, so a conf.d fragment may use an upstream declared in another file. Only references that were fine before are reported.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: {
       format: "nginx",

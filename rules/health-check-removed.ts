@@ -1,3 +1,4 @@
+import { FORMATS } from "../src/model/types.js";
 import { describeHealthCheck } from "../src/diff/diff.js";
 import type { Rule, RuleHit } from "./rule.js";
 
@@ -10,7 +11,7 @@ export const healthCheckRemoved: Rule = {
     "Without a check the balancer keeps sending traffic to a dead server: every request it gets fails until someone notices.",
   assumptions:
     "nginx open source checks passively: a server is marked out after max_fails (default 1) failures within fail_timeout. max_fails=0 turns that off.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: {
       format: "haproxy",

@@ -1,4 +1,4 @@
-import type { HealthCheck } from "../src/model/types.js";
+import { FORMATS, type HealthCheck } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 /** Stronger kinds see more failures: an HTTP check catches a broken app that still accepts TCP. */
@@ -12,7 +12,7 @@ export const healthCheckWeakened: Rule = {
     "A backend's health check becomes a weaker kind (HTTP → TCP → passive), checks less often, or needs more failures before marking the server out.",
   rationale: "A weaker check leaves a failing server in rotation for longer, so more requests fail before it is taken out.",
   assumptions: "Compared per backend: interval (inter), fall, and nginx max_fails. Removal entirely is health-check-removed.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: {
       format: "haproxy",

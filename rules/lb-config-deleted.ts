@@ -1,4 +1,4 @@
-import { loc } from "../src/model/types.js";
+import { FORMATS, loc } from "../src/model/types.js";
 import type { Rule } from "./rule.js";
 
 export const lbConfigDeleted: Rule = {
@@ -8,7 +8,7 @@ export const lbConfigDeleted: Rule = {
   description: "A file that held load-balancer config is deleted.",
   rationale:
     "Deleting the file removes every pool and route in it at once; whatever included it or routed to it loses its destination.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: { format: "nginx", before: "upstream app {\n  server 10.0.0.1:80;\n}\n", after: null },
     silent: { format: "nginx", before: null, after: "upstream app {\n  server 10.0.0.1:80;\n}\n" },

@@ -1,3 +1,4 @@
+import { FORMATS } from "../src/model/types.js";
 import { activeCount } from "../src/diff/shares.js";
 import type { Rule, RuleHit } from "./rule.js";
 
@@ -10,7 +11,7 @@ export const noActiveBackend: Rule = {
     "Every request to it fails (nginx answers 502, HAProxy 503). Backups count: when every primary is out and the balancer supports backups, the backups serve.",
   assumptions:
     "A pool with no servers at all is not judged: NGINX Plus fills such upstreams through its API at run time.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: {
       format: "haproxy",

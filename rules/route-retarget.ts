@@ -1,6 +1,6 @@
+import { FORMATS, type Pool, type Target } from "../src/model/types.js";
 import { targetName } from "../src/diff/diff.js";
 import { activeCount, poolShares } from "../src/diff/shares.js";
-import type { Pool, Target } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const routeRetarget: Rule = {
@@ -12,7 +12,7 @@ export const routeRetarget: Rule = {
   rationale:
     "Retargeting moves a whole stream of requests at once. If the new pool is smaller, it takes the old pool's load on fewer servers.",
   assumptions: "Weight changes inside a weighted split are share changes, not retargets. A target that no longer exists is dangling-reference.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: {
       format: "haproxy",

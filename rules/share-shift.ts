@@ -1,3 +1,4 @@
+import { FORMATS } from "../src/model/types.js";
 import { z } from "zod";
 import { percent, type Rule, type RuleHit } from "./rule.js";
 
@@ -11,7 +12,7 @@ export const shareShift: Rule<z.infer<typeof options>> = {
   rationale:
     "A backend sized for a quarter of the traffic that now gets half of it may fall over at peak. Only increases count: a decrease moves load somewhere, and that shows as another backend's increase, so scale-out stays silent.",
   assumptions: "Steady-state shares, as in traffic-concentration. Backends new in this change are not judged here.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   options,
   examples: {
     fires: {

@@ -1,3 +1,4 @@
+import { FORMATS } from "../src/model/types.js";
 import { z } from "zod";
 import type { BackendShare } from "../src/diff/shares.js";
 import { percent, type Rule, type RuleHit } from "./rule.js";
@@ -14,7 +15,7 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
     "This is the outage lb-review exists for: maintenance marks servers down and one under-sized server silently takes everything. The diff shows a few `down` flags; the effect is one machine carrying the whole site.",
   assumptions:
     "Shares are the configured steady state: every backend not taken out (down, disabled, drained, weight 0) is healthy. Hashing and least-connections balancers are treated as proportional to weight. Pools new in this change are not judged, since nothing concentrated onto them.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   options,
   examples: {
     fires: {

@@ -1,3 +1,4 @@
+import { FORMATS } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 /** Enough to show the problem without burying the review under one broken file. */
@@ -13,7 +14,7 @@ export const unparseableConfig: Rule = {
     "A config that does not parse cannot be evaluated, so nothing else lb-review says about it can be trusted; and the load balancer will refuse to reload it.",
   assumptions:
     "Errors already present in the old version are not repeated. NGINX Plus directives are accepted with a warning, not an error. Binary or oversized files count as unparseable.",
-  formats: ["nginx", "haproxy"],
+  formats: FORMATS,
   examples: {
     fires: {
       format: "nginx",

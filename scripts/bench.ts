@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { analyze, type SourceFile } from "../src/engine/analyze.js";
-import { parseConfig } from "../src/formats/index.js";
+import { initFormats, parseConfig } from "../src/formats/index.js";
 import type { Format } from "../src/model/types.js";
 import { loadPolicy } from "../src/policy/load.js";
 
@@ -75,7 +75,8 @@ function measure(c: Case) {
 function corpusCase(format: Format, dir: string): Case | null {
   if (!existsSync(dir)) return null;
   const files = readdirSync(dir).map((name) => ({ path: `${format}/${name}`, text: readFileSync(join(dir, name), "utf8") }));
-  // A one-line change per file, so every file is diffed and every rule runs.
+  // A one-line change per file, so every file is diffed and every rule runs (a trailing comment
+  // is valid in every format here except JSON, which the corpus does not use).
   const after = files.map((f) => ({ path: f.path, text: `${f.text}\n# changed\n` }));
   return { name: `corpus ${format} (${files.length} files)`, before: files, after, formats: new Map(files.map((f) => [f.path, format])) };
 }
@@ -112,7 +113,16 @@ function generatedHaproxy(backends: number, servers: number): Case {
 }
 
 const corpus = resolve(import.meta.dirname, "../../../shared/corpus");
-const cases = [corpusCase("nginx", join(corpus, "nginx")), corpusCase("haproxy", join(corpus, "haproxy")), generatedNginx(1000, 10), generatedHaproxy(1000, 10)].filter(
+const CORPUS_DIRS: [Format, string][] = [
+  ["nginx", "nginx"],
+  ["haproxy", "haproxy"],
+  ["kubernetes", "kubernetes"],
+  ["terraform", "terraform-aws"],
+  ["envoy", "envoy"],
+  ["traefik", "traefik"],
+];
+await initFormats();
+const cases = [...CORPUS_DIRS.map(([format, dir]) => corpusCase(format, join(corpus, dir))), generatedNginx(1000, 10), generatedHaproxy(1000, 10)].filter(
   (c): c is Case => c !== null,
 );
 if (!existsSync(corpus)) console.error(`shared corpus not found at ${corpus}: corpus rows skipped`);
