@@ -29,6 +29,7 @@ import * as pulls from "./routes/pulls.js";
 import * as repos from "./routes/repos.js";
 import {
   type CheckRun,
+  type CommitOptions,
   EmulatorError,
   type IssueComment,
   type MembershipState,
@@ -158,20 +159,7 @@ export class GitHubEmulator {
    * `author`/`committer` are logins (null = no GitHub user, like some bot commits). Returns the 40-hex sha.
    * Open PRs whose head is this branch move to the new commit.
    */
-  commit(
-    owner: string,
-    repo: string,
-    opts: {
-      branch: string;
-      files: Record<string, string | Buffer | null>;
-      message?: string;
-      author?: string | null;
-      committer?: string | null;
-      from?: string;
-      mergeParent?: string;
-      replaceTree?: boolean;
-    },
-  ): string {
+  commit(owner: string, repo: string, opts: CommitOptions): string {
     return this.state.commit(this.state.repo(owner, repo), opts);
   }
 

@@ -108,13 +108,22 @@ export interface IssueComment {
   deleted: boolean;
 }
 
-export interface ReviewComment {
-  id: number;
-  pull: Pull;
-  reviewId: number | null;
-  user: string;
-  body: string;
-  commitId: string;
+export interface CommitOptions {
+  branch: string;
+  files: Record<string, string | Buffer | null>;
+  message?: string;
+  author?: string | null;
+  committer?: string | null;
+  /** Start a new branch from this ref (default: the default branch tip, or an empty root commit). */
+  from?: string;
+  /** Extra parent (ref or sha) for a merge commit, e.g. "Update branch" merging the base in. */
+  mergeParent?: string;
+  /** Replace the whole tree instead of patching the parent's. */
+  replaceTree?: boolean;
+}
+
+/** Where a review comment sits in a pull request's diff. */
+export interface Anchor {
   path: string;
   line: number | null;
   side: "LEFT" | "RIGHT" | null;
@@ -123,6 +132,15 @@ export interface ReviewComment {
   position: number | null;
   subjectType: "line" | "file";
   diffHunk: string;
+}
+
+export interface ReviewComment extends Anchor {
+  id: number;
+  pull: Pull;
+  reviewId: number | null;
+  user: string;
+  body: string;
+  commitId: string;
   inReplyTo: number | null;
   createdAt: string;
   updatedAt: string;
@@ -307,19 +325,7 @@ export class State {
 
   commit(
     repo: Repo,
-    opts: {
-      branch: string;
-      files: Record<string, string | Buffer | null>;
-      message?: string;
-      author?: string | null;
-      committer?: string | null;
-      /** Start a new branch from this ref (default: the default branch tip, or an empty root commit). */
-      from?: string;
-      /** Extra parent (ref or sha) for a merge commit, e.g. "Update branch" merging the base in. */
-      mergeParent?: string;
-      /** Replace the whole tree instead of patching the parent's. */
-      replaceTree?: boolean;
-    },
+    opts: CommitOptions,
   ): string {
     let parentSha = repo.branches.get(opts.branch);
     if (parentSha === undefined) {

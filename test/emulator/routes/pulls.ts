@@ -3,7 +3,7 @@ import { commentableLines, hunkHeader } from "../diff.js";
 import { type Ctx, fail, intParam, listReply, obj, type Reply, type Router, validationFailed } from "../http.js";
 import { codePoints, MAX_COMMENT_CHARS, MAX_PULL_FILES } from "../limits.js";
 import * as render from "../render.js";
-import { EmulatorError, type Pull, type Review, type ReviewComment, type ReviewState, type State } from "../state.js";
+import { type Anchor, EmulatorError, type Pull, type Review, type ReviewComment, type ReviewState, type State } from "../state.js";
 import { repoOf } from "./repos.js";
 
 function pullOf(ctx: Ctx): Pull {
@@ -27,16 +27,6 @@ export interface CommentSpec {
   subject_type?: unknown;
 }
 
-export interface Anchor {
-  path: string;
-  line: number | null;
-  side: "LEFT" | "RIGHT" | null;
-  startLine: number | null;
-  startSide: "LEFT" | "RIGHT" | null;
-  position: number | null;
-  subjectType: "line" | "file";
-  diffHunk: string;
-}
 
 /**
  * Resolve where a review comment lands in the PR diff as of `commitId`.
