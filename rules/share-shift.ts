@@ -1,4 +1,5 @@
-import { FORMATS } from "../src/model/types.js";
+import { targetShares } from "../src/diff/shares.js";
+import { FORMATS, type Loc } from "../src/model/types.js";
 import { z } from "zod";
 import { percent, type Rule, type RuleHit } from "./rule.js";
 
@@ -8,7 +9,8 @@ export const shareShift: Rule<z.infer<typeof options>> = {
   id: "share-shift",
   severity: "high",
   title: "Large share shift onto a backend",
-  description: "A backend that existed before now receives at least 25 percentage points more of its pool's traffic.",
+  description:
+    "A backend that existed before now receives at least 25 percentage points more of its pool's traffic, or a target of a weighted route more of the route's.",
   rationale:
     "A backend sized for a quarter of the traffic that now gets half of it may fall over at peak. Only increases count: a decrease moves load somewhere, and that shows as another backend's increase, so scale-out stays silent.",
   assumptions: "Steady-state shares, as in traffic-concentration. Backends new in this change are not judged here.",
@@ -28,16 +30,22 @@ export const shareShift: Rule<z.infer<typeof options>> = {
   },
   check({ changes, options: { threshold } }) {
     const hits: RuleHit[] = [];
+    const judge = (where: string, id: string, before: number | null, after: number | null, at: Loc) => {
+      if (before === null || after === null) return;
+      // Rounding keeps 25% → 50% at exactly 25 points, not 24.999….
+      const delta = Math.round((after - before) * 1e9) / 1e9;
+      if (delta >= threshold) hits.push({ message: `${where}: ${id} share ${percent(before)} → ${percent(after)} (+${Math.round(delta * 1000) / 10} points)`, loc: at });
+    };
     for (const p of changes.pools) {
-      for (const b of p.backends) {
-        if (!b.before || !b.after || b.shareBefore === null || b.shareAfter === null) continue;
-        // Rounding keeps 25% → 50% at exactly 25 points, not 24.999….
-        const delta = Math.round((b.shareAfter - b.shareBefore) * 1e9) / 1e9;
-        if (delta < threshold) continue;
-        hits.push({
-          message: `${p.name}: ${b.id} share ${percent(b.shareBefore)} → ${percent(b.shareAfter)} (+${Math.round(delta * 1000) / 10} points)`,
-          loc: b.after.loc,
-        });
+      for (const b of p.backends) if (b.before && b.after) judge(p.name, b.id, b.shareBefore, b.shareAfter, b.after.loc);
+    }
+    // A weighted route's targets are its backends.
+    for (const r of changes.routes) {
+      if (!r.before || !r.after || Math.max(r.before.targets.length, r.after.targets.length) < 2) continue;
+      const before = new Map(targetShares(r.before, changes.before.pools).map((t) => [t.name, t]));
+      for (const t of targetShares(r.after, changes.after.pools)) {
+        const was = before.get(t.name);
+        if (was) judge(r.name, t.name, was.share, t.share, t.loc);
       }
     }
     return hits;

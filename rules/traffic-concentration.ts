@@ -1,6 +1,6 @@
 import { FORMATS } from "../src/model/types.js";
 import { z } from "zod";
-import type { BackendShare } from "../src/diff/shares.js";
+import { type BackendShare, type TargetShare, targetShares } from "../src/diff/shares.js";
 import { percent, type Rule, type RuleHit } from "./rule.js";
 
 const options = z.strictObject({ threshold: z.number().gt(0).max(1).default(0.8) });
@@ -10,11 +10,11 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
   severity: "critical",
   title: "Traffic concentrates on one backend",
   description:
-    "A pool or a weighted route now sends a share at or above the threshold (default 0.8) to one backend, where no backend had that much before.",
+    "A pool now sends a share at or above the threshold (default 0.8) to one backend, or a weighted route to one target, where none had that much before.",
   rationale:
     "This is the outage lb-review exists for: maintenance marks servers down and one under-sized server silently takes everything. The diff shows a few `down` flags; the effect is one machine carrying the whole site.",
   assumptions:
-    "Shares are the configured steady state: every backend not taken out (down, disabled, drained, weight 0) is healthy. Hashing and least-connections balancers are treated as proportional to weight. Pools new in this change are not judged, since nothing concentrated onto them.",
+    "Shares are the configured steady state: every backend not taken out (down, disabled, drained, weight 0) is healthy. Hashing and least-connections balancers are treated as proportional to weight. Pools new in this change are not judged, since nothing concentrated onto them. On a weighted route the severity is high instead of critical when the receiving target is known to have several active backends (a blue/green cut-over to a healthy fleet).",
   formats: FORMATS,
   options,
   examples: {
@@ -31,12 +31,10 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
   },
   check({ changes, options: { threshold } }) {
     const hits: RuleHit[] = [];
-    const flagged = new Set<string>();
     for (const p of changes.pools) {
       if (!p.before || !p.after || !p.sharesBefore || !p.sharesAfter) continue;
       const top = concentrated(p.sharesBefore, p.sharesAfter, threshold);
       if (!top) continue;
-      flagged.add(`${p.name}/${top.after.id}`);
       const backend = p.after.backends.find((b) => b.id === top.after.id)!;
       hits.push({
         message: `${p.name}: ${top.after.id} now receives ${percent(top.after.share)} of traffic (was ${percent(top.before)})`,
@@ -44,19 +42,30 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
         related: p.changes.map((c) => c.loc),
       });
     }
+    // A weighted route's backends are its targets (Gateway API backendRefs, ALB target groups…).
     for (const r of changes.routes) {
-      if (!r.before || !r.after || !r.sharesBefore || !r.sharesAfter) continue;
-      const top = concentrated(r.sharesBefore, r.sharesAfter, threshold);
-      if (!top || flagged.has(top.after.id)) continue;
-      hits.push({
-        message: `${r.name}: ${top.after.id} now receives ${percent(top.after.share)} of this route's traffic (was ${percent(top.before)})`,
-        loc: r.after.targets[0]?.loc ?? r.after.loc,
-        related: r.after.targets.map((t) => t.loc),
-      });
+      if (!r.before || !r.after || Math.max(r.before.targets.length, r.after.targets.length) < 2) continue;
+      const before = targetShares(r.before, changes.before.pools);
+      const after = targetShares(r.after, changes.after.pools);
+      const top = concentrated(before.map(asShare), after.map(asShare), threshold);
+      if (!top) continue;
+      const target = after.find((t) => t.name === top.after.id)!;
+      const hit: RuleHit = {
+        message: `${r.name}: ${target.name} now receives ${percent(top.after.share)} of this route's traffic (was ${percent(top.before)})`,
+        loc: target.loc,
+        related: after.filter((t) => t !== target).map((t) => t.loc),
+      };
+      // Cutting over to a target with several healthy backends is a deploy, not a single point of failure.
+      if (target.activeBackends !== null && target.activeBackends > 1) hit.severity = "high";
+      hits.push(hit);
     }
     return hits;
   },
 };
+
+function asShare(t: TargetShare): BackendShare {
+  return { id: t.name, weight: null, state: "active", share: t.share };
+}
 
 /** The backend at or above the threshold now, if none was before. */
 function concentrated(before: BackendShare[], after: BackendShare[], threshold: number) {

@@ -74,3 +74,28 @@ export function routeShares(route: Route, pools: Map<string, Pool>): BackendShar
   });
   return out;
 }
+
+/** One target's fraction of a weighted route: what Gateway API and ALBs call a backend. */
+export interface TargetShare {
+  name: string;
+  share: number | null;
+  loc: Route["loc"];
+  /** Active backends behind the target; null when unknown (a variable, an external service). */
+  activeBackends: number | null;
+}
+
+export function targetShares(route: Route, pools: Map<string, Pool>): TargetShare[] {
+  const weights = route.targets.map((t) => t.weight);
+  const known = weights.every((w) => w !== null);
+  const total = weights.reduce<number>((sum, w) => sum + (w ?? 0), 0);
+  return route.targets.map((t, i) => {
+    const pool = t.kind === "pool" ? pools.get(t.poolKey) : undefined;
+    const active = pool && pool.backends.length > 0 ? activeCount(poolShares(pool)) : t.kind === "address" ? 1 : null;
+    return {
+      name: t.kind === "address" ? t.id : t.kind === "dynamic" ? t.expression : t.name,
+      share: known && total > 0 ? (weights[i] ?? 0) / total : null,
+      loc: t.loc,
+      activeBackends: active,
+    };
+  });
+}
