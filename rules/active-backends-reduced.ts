@@ -10,7 +10,8 @@ export const activeBackendsReduced: Rule = {
     "A pool drops to a single active backend (critical), or loses at least half of its active backends (high).",
   rationale:
     "Each backend taken out moves its load onto the rest. One survivor is a single point of failure; losing half doubles the load on each remaining server.",
-  assumptions: "A backend is active when its steady-state share is above zero (see traffic-concentration).",
+  assumptions:
+    "A backend is active when its steady-state share is above zero (see traffic-concentration). Pools with a backend of unknown share (e.g. a replica count that is not static) are not judged.",
   formats: FORMATS,
   examples: {
     fires: {
@@ -28,6 +29,8 @@ export const activeBackendsReduced: Rule = {
     const hits: RuleHit[] = [];
     for (const p of changes.pools) {
       if (!p.sharesBefore || !p.sharesAfter || !p.after) continue;
+      // An unknown replica count is not "one backend": judge only what is known on both sides.
+      if ([...p.sharesBefore, ...p.sharesAfter].some((s) => s.share === null)) continue;
       const before = activeCount(p.sharesBefore);
       const after = activeCount(p.sharesAfter);
       if (after === 0 || after >= before) continue;

@@ -96,12 +96,15 @@ function union<T>(a: Map<string, T>, b: Map<string, T>): string[] {
 function diffPool(key: string, before: Pool | null, after: Pool | null): PoolChange {
   const sharesBefore = before ? poolShares(before) : null;
   const sharesAfter = after ? poolShares(after) : null;
+  // An absent backend has share 0; a present one keeps its share, which may be unknown (null).
+  const shareOf = (shares: BackendShare[] | null, pool: Pool | null, b: Backend | null) =>
+    b && pool && shares ? (shares[pool.backends.indexOf(b)] ?? { share: 0 }).share : 0;
   const backends = matchBackends(before?.backends ?? [], after?.backends ?? []).map(([b, a]) => ({
     id: (a ?? b)!.id,
     before: b,
     after: a,
-    shareBefore: b ? (sharesBefore?.[before!.backends.indexOf(b)]?.share ?? 0) : 0,
-    shareAfter: a ? (sharesAfter?.[after!.backends.indexOf(a)]?.share ?? 0) : 0,
+    shareBefore: shareOf(sharesBefore, before, b),
+    shareAfter: shareOf(sharesAfter, after, a),
   }));
   const pool = (after ?? before)!;
   const change: PoolChange = {

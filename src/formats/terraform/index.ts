@@ -1,10 +1,27 @@
-import { emptyModel, loc } from "../../model/types.js";
+import type { Parser } from "web-tree-sitter";
 import type { FormatParser } from "../registry.js";
+import { loadHcl, newHclParser } from "./hcl.js";
+import { parseTerraform } from "./parse.js";
 
-/** Placeholder until the terraform parser lands: recognises nothing, so it never runs. */
-export const terraform: FormatParser = {
-  format: "terraform",
-  names: /$^/,
-  detect: () => false,
-  parse: (_text, file) => ({ ...emptyModel(file, "terraform"), diagnostics: [{ severity: "error", message: "the terraform parser is not available", loc: loc(file, 1) }] }),
-};
+/** A file that declares or references an AWS load balancer, listener, rule, target group or attachment. */
+const CONTENT = /\baws_(?:lb|alb)(?:_listener(?:_rule)?|_target_group(?:_attachment)?)?\b/;
+
+/**
+ * A Terraform parser with its own readiness: parse() before init() has resolved returns an
+ * error diagnostic rather than throwing. The grammar itself is loaded once per process.
+ */
+export function createTerraformParser(): FormatParser {
+  let parser: Parser | null = null;
+  return {
+    format: "terraform",
+    names: /\.tf$/,
+    detect: (text) => CONTENT.test(text),
+    async init() {
+      await loadHcl();
+      parser ??= newHclParser();
+    },
+    parse: (text, file) => parseTerraform(parser, text, file),
+  };
+}
+
+export const terraform: FormatParser = createTerraformParser();
