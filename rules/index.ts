@@ -9,8 +9,10 @@ import { lbConfigDeleted } from "./lb-config-deleted.js";
 import { noActiveBackend } from "./no-active-backend.js";
 import { routeRetarget } from "./route-retarget.js";
 import type { Rule } from "./rule.js";
+import { selectorMatchesNothing } from "./selector-matches-nothing.js";
 import { shareShift } from "./share-shift.js";
 import { trafficConcentration } from "./traffic-concentration.js";
+import { unknownService } from "./unknown-service.js";
 import { unparseableConfig } from "./unparseable-config.js";
 
 // Each rule has its own options type; the catalogue only needs the common shape.
@@ -27,6 +29,8 @@ export const RULES: readonly Rule<never>[] = [
   lbConfigDeleted,
   healthCheckWeakened,
   algorithmChange,
+  selectorMatchesNothing,
+  unknownService,
 ] as Rule<never>[];
 
 export type { Rule, RuleHit } from "./rule.js";

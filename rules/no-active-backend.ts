@@ -6,11 +6,12 @@ export const noActiveBackend: Rule = {
   id: "no-active-backend",
   severity: "critical",
   title: "Pool serves nothing",
-  description: "A pool that declares backends has none left to take traffic, or a weighted route's weights are all zero.",
+  description:
+    "A pool that served traffic has no backend left to take it (all out, or none left at all), or a weighted route's weights are all zero.",
   rationale:
     "Every request to it fails (nginx answers 502, HAProxy 503). Backups count: when every primary is out and the balancer supports backups, the backups serve.",
   assumptions:
-    "A pool with no servers at all is not judged: NGINX Plus fills such upstreams through its API at run time.",
+    "A pool that never had backends is not judged: NGINX Plus fills such upstreams through its API at run time, and a Kubernetes Service's pods may be declared elsewhere.",
   formats: FORMATS,
   examples: {
     fires: {
@@ -27,13 +28,14 @@ export const noActiveBackend: Rule = {
   check({ changes }) {
     const hits: RuleHit[] = [];
     for (const p of changes.pools) {
-      if (!p.after || !p.sharesAfter || p.after.backends.length === 0 || activeCount(p.sharesAfter) > 0) continue;
-      if (p.sharesBefore && activeCount(p.sharesBefore) === 0 && p.before!.backends.length > 0) continue;
-      hits.push({
-        message: `${p.name}: no backend takes traffic any more (${p.after.backends.map((b) => `${b.id} ${b.state}`).join(", ")})`,
-        loc: p.after.loc,
-        related: p.after.backends.map((b) => b.loc),
-      });
+      if (!p.after || !p.sharesAfter || activeCount(p.sharesAfter) > 0) continue;
+      const served = p.sharesBefore !== null && activeCount(p.sharesBefore) > 0;
+      // Empty and never serving: filled at run time (NGINX Plus API) or declared elsewhere.
+      if (p.after.backends.length === 0 && !served) continue;
+      // Already serving nothing before: not this change's doing.
+      if (!served && p.before && p.before.backends.length > 0) continue;
+      const left = p.after.backends.length > 0 ? p.after.backends.map((b) => `${b.id} ${b.state}`).join(", ") : `none left, ${p.before!.backends.length} before`;
+      hits.push({ message: `${p.name}: no backend takes traffic any more (${left})`, loc: p.after.loc, related: p.after.backends.map((b) => b.loc) });
     }
     for (const r of changes.routes) {
       const targets = r.after?.targets ?? [];

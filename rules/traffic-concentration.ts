@@ -10,7 +10,7 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
   severity: "critical",
   title: "Traffic concentrates on one backend",
   description:
-    "A pool now sends a share at or above the threshold (default 0.8) to one backend, or a weighted route to one target, where none had that much before.",
+    "A pool now sends a share at or above the threshold (default 0.8) to one backend, or a weighted route to one target, that had less than that before.",
   rationale:
     "This is the outage lb-review exists for: maintenance marks servers down and one under-sized server silently takes everything. The diff shows a few `down` flags; the effect is one machine carrying the whole site.",
   assumptions:
@@ -67,10 +67,12 @@ function asShare(t: TargetShare): BackendShare {
   return { id: t.name, weight: null, state: "active", share: t.share };
 }
 
-/** The backend at or above the threshold now, if none was before. */
+/** The backend at or above the threshold now, if it was below it before (absent counts as 0). */
 function concentrated(before: BackendShare[], after: BackendShare[], threshold: number) {
   const top = after.reduce<BackendShare | undefined>((m, s) => (s.share !== null && s.share > (m?.share ?? -1) ? s : m), undefined);
   if (!top || top.share === null || top.share < threshold) return undefined;
-  if (before.some((s) => s.share === null || s.share >= threshold)) return undefined;
-  return { after: top, before: before.find((s) => s.id === top.id)?.share ?? 0 };
+  const was = before.find((s) => s.id === top.id);
+  if (was?.share === null) return undefined;
+  const share = was?.share ?? 0;
+  return share < threshold ? { after: top, before: share } : undefined;
 }

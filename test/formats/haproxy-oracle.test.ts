@@ -4,17 +4,19 @@
  * least one error, on one of the lines HAProxy names when it names any.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   BIND_KEYWORDS,
   GLOBAL_KEYWORDS,
   OPTIONS,
   PROXY_KEYWORDS,
+  SECTION_KEYWORDS,
   SERVER_ARG_KEYWORDS,
   SERVER_FLAGS,
+  STATS_KEYWORDS,
   TIMEOUTS,
 } from "../../src/formats/haproxy/keywords.js";
 import { parseHaproxy } from "../../src/formats/haproxy/parse.js";
@@ -23,6 +25,12 @@ import { CORPUS_SKIP_REASON, corpusAvailable, corpusFiles } from "../support/cor
 const haproxy = spawnSync("which", ["haproxy"]).status === 0;
 const SKIP_REASON = "haproxy not on PATH: haproxy -c oracle tests skipped (apt-get install haproxy)";
 if (!haproxy) console.warn(SKIP_REASON);
+
+const workDir = mkdtempSync(join(tmpdir(), "lbr-haproxy-"));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+let files = 0;
+/** A fresh path in the work directory for one `haproxy -c` run. */
+const nextPath = () => join(workDir, `check-${++files}.cfg`);
 
 /** Makes unresolvable server names a warning instead of an error (DNS is not what we test). */
 const DNS_WORKAROUND = "  default-server init-addr last,libc,none";
@@ -57,19 +65,29 @@ interface Verdict {
 }
 
 /**
- * A copy of `text` where every defaults section, plus one added at the top, carries the DNS
- * workaround. `origin[i]` is the original line of copy line i+1 (undefined when injected).
+ * A copy of `text` where every defaults section carries the DNS workaround, plus one added just
+ * before the first section (so that lines outside any section stay outside). `origin[i]` is the
+ * original line of copy line i+1 (undefined when injected).
  */
 function sandboxCopy(text: string): { lines: string[]; origin: (number | undefined)[] } {
-  const lines = ["defaults", DNS_WORKAROUND];
-  const origin: (number | undefined)[] = [undefined, undefined];
-  text.split("\n").forEach((line, i) => {
-    lines.push(line);
-    origin.push(i + 1);
-    if (/^\s*defaults(\s|#|$)/.test(line)) {
-      lines.push(DNS_WORKAROUND);
+  const lines: string[] = [];
+  const origin: (number | undefined)[] = [];
+  const inject = (...extra: string[]) => {
+    for (const l of extra) {
+      lines.push(l);
       origin.push(undefined);
     }
+  };
+  let sectionSeen = false;
+  text.split("\n").forEach((line, i) => {
+    const first = line.trim().split(/\s+/)[0] ?? "";
+    if (!sectionSeen && Object.hasOwn(SECTION_KEYWORDS, first)) {
+      sectionSeen = true;
+      inject("defaults", DNS_WORKAROUND);
+    }
+    lines.push(line);
+    origin.push(i + 1);
+    if (first === "defaults") inject(DNS_WORKAROUND);
   });
   return { lines, origin };
 }
@@ -90,10 +108,9 @@ function alertsOf(output: string, origin: (number | undefined)[]): Alert[] {
 }
 
 function haproxyCheck(text: string): Verdict {
-  const dir = mkdtempSync(join(tmpdir(), "lbr-haproxy-"));
-  const path = join(dir, "haproxy.cfg");
   const { lines, origin } = sandboxCopy(text);
   for (;;) {
+    const path = nextPath();
     writeFileSync(path, `${lines.join("\n")}\n`);
     const { status, output } = runHaproxy(path);
     if (status !== 1) return { accepted: true, output, lines: [] };
@@ -136,6 +153,7 @@ describe.skipIf(!haproxy)(`haproxy -c oracle: fixtures${haproxy ? "" : ` (${SKIP
     expect(haproxyCheck(`${base} server s no-such-host.invalid:80\n`).accepted).toBe(true);
     expect(haproxyCheck(`global\n log no-such-host.invalid local0\n${base} server s 10.0.0.1:80\n`).accepted).toBe(true);
     expect(haproxyCheck(`${base} server s 10.0.0.1:80 weight 999\n`)).toMatchObject({ accepted: false, lines: [6] });
+    expect(haproxyCheck(`# lines before any section stay there\n timeout connect 1s\n${base}`).accepted).toBe(false);
   });
   it.each(fixtures.map((f) => [f.name, f.text]))("%s", (name, text) => {
     expect(haproxyCheck(text).accepted, `fixture names say what haproxy -c must think`).toBe(name.startsWith("valid-"));
@@ -152,10 +170,9 @@ describe.skipIf(!haproxy || !corpusAvailable)(
 
 /** Runs `lines` in one section, in chunks below HAProxy's 50-error limit, and returns the output. */
 function checkLines(header: string, lines: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), "lbr-haproxy-kw-"));
   let output = "";
   for (let i = 0; i < lines.length; i += 20) {
-    const path = join(dir, `chunk${i}.cfg`);
+    const path = nextPath();
     writeFileSync(path, `${header}\n${lines.slice(i, i + 20).join("\n")}\n`);
     output += runHaproxy(path).output;
   }
@@ -165,17 +182,19 @@ function checkLines(header: string, lines: string[]): string {
 
 /** Our keyword tables must never call valid what HAProxy does not know, nor the reverse. */
 describe.skipIf(!haproxy)(`haproxy -c oracle: keyword tables${haproxy ? "" : ` (${SKIP_REASON})`}`, () => {
-  const unknown = (output: string) => [...output.matchAll(/unknown (?:keyword|option) '([^']+)'/g)].map((m) => m[1]);
+  const unknown = (output: string) =>
+    [...output.matchAll(/unknown (?:keyword|option|stats parameter) '([^']+)'/g)].map((m) => m[1]);
 
   it("knows every global keyword we accept", () => {
     expect(unknown(checkLines("global", [...GLOBAL_KEYWORDS].map((k) => `  ${k}`)))).toEqual([]);
   });
-  it("knows every proxy keyword, option and timeout we accept", () => {
+  it("knows every proxy keyword, option, timeout and stats parameter we accept", () => {
     const words = Object.keys(PROXY_KEYWORDS).map((k) => k.split(" ")[0]!);
     const lines = [
       ...[...new Set(words)].map((k) => `  ${k}`),
       ...Object.keys(OPTIONS).map((o) => `  option ${o}`),
       ...Object.keys(TIMEOUTS).map((t) => `  timeout ${t} 1s`),
+      ...[...STATS_KEYWORDS].map((k) => `  stats ${k}`),
     ];
     expect(unknown(checkLines("listen l\n  bind :18080", lines))).toEqual([]);
   });
@@ -186,9 +205,9 @@ describe.skipIf(!haproxy)(`haproxy -c oracle: keyword tables${haproxy ? "" : ` (
     expect(unknown(checkLines("listen l", [...server, ...bind])).filter((w) => w !== "x")).toEqual([]);
   });
   it("rejects a keyword we call unknown, in every table", () => {
-    const output = checkLines("listen l", ["  bogus-kw", "  option bogus-opt", "  server s 10.0.0.1:80 bogus-srv", "  bind :1 bogus-bind"]);
-    expect(unknown(output)).toEqual(["bogus-kw", "bogus-opt", "bogus-srv", "bogus-bind"]);
-    const model = parseHaproxy("listen l\n  bogus-kw\n  option bogus-opt\n  server s 10.0.0.1:80 bogus-srv\n  bind :1 bogus-bind\n", "x.cfg");
-    expect(model.diagnostics.filter((d) => d.severity === "error").map((d) => d.loc.line)).toEqual([2, 3, 4, 5]);
+    const lines = ["  bogus-kw", "  option bogus-opt", "  server s 10.0.0.1:80 bogus-srv", "  bind :1 bogus-bind", "  stats bogus-st"];
+    expect(unknown(checkLines("listen l", lines))).toEqual(["bogus-kw", "bogus-opt", "bogus-srv", "bogus-bind", "bogus-st"]);
+    const model = parseHaproxy(["listen l", ...lines].join("\n"), "x.cfg");
+    expect(model.diagnostics.filter((d) => d.severity === "error").map((d) => d.loc.line)).toEqual([2, 3, 4, 5, 6]);
   });
 });

@@ -187,8 +187,10 @@ describe("defaults and default-server", () => {
     expect(pool(m, "b")).toMatchObject({ algorithm: { name: "source" }, allBackups: false, settings: { mode: "tcp" } });
     expect(pool(m, "b").backends[0]!.weight).toBe(1);
   });
-  it("reports an unknown `from` defaults section", () => {
+  it("reports an unknown or ambiguous `from` defaults section", () => {
     expect(errors(parse("backend a from nope", "  server s 10.0.0.1:80"))).toMatchObject([{ loc: { line: 1 } }]);
+    expect(errors(parse("defaults d", "defaults d", "backend a from d"))).toMatchObject([{ loc: { line: 3 } }]);
+    expect(errors(parse("defaults d", "defaults d", "backend a"))).toEqual([]);
   });
   it("lets `no option allbackups` undo an inherited option allbackups", () => {
     const m = parse("defaults", "  option allbackups", "backend a", "backend b", "  no option allbackups");
@@ -325,13 +327,14 @@ describe("routes", () => {
     "frontend www", //                                     3
     "  bind :80", //                                       4
     "  bind :443 ssl crt /etc/ssl/site.pem alpn h2", //   5
-    "  use_backend api if { path_beg /api }", //          6
-    "  use_backend static unless is_dynamic", //          7
-    "  use_backend %[req.hdr(host),lower]", //            8
-    "  default_backend web", //                           9
-    "backend api", //                                     10
-    "backend static", //                                  11
-    "backend web", //                                     12
+    "  acl is_dynamic path_end .php", //                  6
+    "  use_backend api if { path_beg /api }", //          7
+    "  use_backend static unless is_dynamic", //          8
+    "  use_backend %[req.hdr(host),lower]", //            9
+    "  default_backend web", //                           10
+    "backend api", //                                     11
+    "backend static", //                                  12
+    "backend web", //                                     13
   );
 
   it("makes one route per use_backend rule, then the default", () => {
@@ -345,10 +348,10 @@ describe("routes", () => {
   });
   it("targets pools by reference, and dynamic names as expressions", () => {
     expect(m.routes[0]!.targets).toEqual([
-      { kind: "ref", poolKey: "haproxy:backend:api", name: "api", unresolved: "missing", weight: 1, loc: { file: "lb.cfg", line: 6, endLine: 6 } },
+      { kind: "ref", poolKey: "haproxy:backend:api", name: "api", unresolved: "missing", weight: 1, loc: { file: "lb.cfg", line: 7, endLine: 7 } },
     ]);
     expect(m.routes[2]!.targets).toEqual([
-      { kind: "dynamic", expression: "%[req.hdr(host),lower]", weight: null, loc: { file: "lb.cfg", line: 8, endLine: 8 } },
+      { kind: "dynamic", expression: "%[req.hdr(host),lower]", weight: null, loc: { file: "lb.cfg", line: 9, endLine: 9 } },
     ]);
     expect(m.routes[3]!.targets[0]).toMatchObject({ kind: "ref", poolKey: "haproxy:backend:web" });
   });
@@ -366,6 +369,7 @@ describe("routes", () => {
       "backend static",
       "frontend www",
       "  default_backend web",
+      "  acl is_dynamic path_end .php",
       "  use_backend %[req.hdr(host),lower]",
       "  use_backend static unless is_dynamic",
       "  bind :80",
@@ -384,6 +388,22 @@ describe("routes", () => {
     ]);
     expect(bad.routes.map((r) => r.targets[0])).toMatchObject([{ kind: "ref", name: "nope" }, { kind: "ref", name: "gone" }]);
   });
+  it("requires ACLs used in conditions to be declared above, in the same section", () => {
+    const m = parse(
+      "defaults d", //                                  1
+      "  acl from_defaults src 10.0.0.0/8", //          2
+      "frontend f from d", //                           3
+      "  acl known path_beg /a", //                     4
+      "  use_backend b if known !{ ssl_fc } || TRUE", // 5
+      "  use_backend b if later", //                    6
+      "  acl later path_beg /b", //                     7
+      "  http-request deny unless from_defaults", //    8
+      "  http-request set-header X-Y if", //            9
+      "  use_backend b if { path_beg /c", //            10
+      "backend b",
+    );
+    expect(errors(m).map((e) => e.loc.line)).toEqual([6, 8, 10]);
+  });
   it("rejects words after the backend name other than if/unless", () => {
     expect(errors(parse("frontend f", "  use_backend b when x", "backend b"))).toMatchObject([{ loc: { line: 2 } }]);
   });
@@ -392,7 +412,8 @@ describe("routes", () => {
     expect(d.routes).toMatchObject([{ name: "frontend f (default)", loc: { line: 2 }, targets: [{ name: "web" }] }]);
   });
   it("makes identical rules distinct keys", () => {
-    const twice = parse("frontend f", "  use_backend b if x", "  use_backend b if x", "backend b");
+    const twice = parse("frontend f", "  acl x src 10.0.0.0/8", "  use_backend b if x", "  use_backend b if x", "backend b");
+    expect(errors(twice)).toEqual([]);
     expect(twice.routes.map((r) => r.key)).toEqual(["haproxy:frontend:f:use_backend b if x", "haproxy:frontend:f:use_backend b if x#2"]);
   });
   it("rejects an http frontend sending to a tcp backend", () => {
@@ -437,13 +458,24 @@ describe("sections and placement", () => {
     expect(errors(m).map((e) => e.loc.line)).toEqual([2, 4, 6]);
     expect(m.pools).toEqual([]);
   });
-  it("still validates server parameters in peers sections", () => {
-    expect(errors(parse("peers p", "  server d 10.0.0.1:1024 weight 999"))).toHaveLength(1);
+  it("validates server parameters in rings, not in peers (whose local peer takes no address)", () => {
+    expect(errors(parse("ring r", "  server d 10.0.0.1:514 weight 999"))).toHaveLength(1);
+    expect(errors(parse("peers p", "  server local", "  server d 10.0.0.1:1024"))).toEqual([]);
   });
   it("warns about settings HAProxy ignores in a section, and rejects those it refuses", () => {
     const m = parse("frontend f", "  balance roundrobin", "  option httpchk", "backend b", "  bind :80", "  declare capture request len 1");
     expect(warnings(m).map((w) => w.loc.line)).toEqual([2, 3, 5]);
     expect(errors(m).map((e) => e.loc.line)).toEqual([6]);
+  });
+  it("checks the number of arguments of simple keywords", () => {
+    const m = parse("backend b", "  mode http tcp", "  timeout server 5s 6s", "  retries", "  acl lonely", "  fullconn 10", "  log global x", "  stats socket /x");
+    expect(errors(m).map((e) => e.loc.line)).toEqual([2, 3, 4, 5, 7, 8]);
+  });
+  it("still checks lines HAProxy ignores in a section, and their references", () => {
+    const m = parse("frontend f", "  balance fastest", "backend b", "  default_backend nope", "  errorfiles missing");
+    expect(errors(m).map((e) => e.loc.line)).toEqual([2, 4, 5]);
+    expect(warnings(m).map((w) => w.loc.line)).toEqual([2, 4]);
+    expect(errors(parse("defaults", "  default_backend nope", "backend b", "http-errors e", "backend c", "  errorfiles e"))).toEqual([]);
   });
   it("allows rules in named defaults only", () => {
     expect(errors(parse("defaults", "  http-request deny"))).toHaveLength(1);
@@ -471,6 +503,15 @@ describe("sections and placement", () => {
     expect(errors(parse(".endif"))).toHaveLength(1);
     expect(errors(parse('.alert "stop"'))).toHaveLength(1);
     expect(errors(parse(".if 0", '.alert "stop"', ".endif"))).toEqual([]);
+    expect(errors(parse(".if 1", ".else", ".else", ".endif"))).toMatchObject([{ loc: { line: 3 } }]);
+    expect(errors(parse(".if 1", ".endif now"))).toHaveLength(2);
+  });
+  it("reports problems inside .if blocks as warnings, since HAProxy may skip them", () => {
+    const m = parse(".if version_atleast(2.8)", "backend a", "  server s 10.0.0.1:80 some-new-keyword", ".endif");
+    expect(errors(m)).toEqual([]);
+    expect(warnings(m)).toMatchObject([{ loc: { line: 3 }, message: expect.stringContaining("some-new-keyword") }]);
+    expect(errors(parse(".if 0", "backend", "  stray", ".endif"))).toEqual([]);
+    expect(errors(parse(".if 0", 'backend "b', ".endif"))).toHaveLength(1);
   });
   it("keeps the first of two same-named proxies in exclusive .if branches, and rejects other duplicates", () => {
     const branches = parse(".if 1", "backend a", "  server s 10.0.0.1:80", ".else", "backend a", ".endif");
@@ -514,16 +555,23 @@ const withoutLoc = (value: unknown): unknown =>
 
 describe("properties", () => {
   test.prop([fc.string({ unit: "binary", maxLength: 400 })])("never throws on arbitrary text", (text) => {
-    expect(parseHaproxy(text, "x.cfg").file).toBe("x.cfg");
+    expect(() => parseHaproxy(text, "x.cfg")).not.toThrow();
   });
 
-  const word = fc.constantFrom(...BASE.join(" ").split(/\s+/), '"', "'", "\\", "#", "\t", "%[", ".if", ".endif", "from");
-  test.prop([fc.array(fc.array(word, { maxLength: 8 }).map((ws) => ws.join(" ")), { maxLength: 30 })])(
-    "never throws on lines of config words",
-    (lines) => {
-      expect(() => parseHaproxy(lines.join("\n"), "x.cfg")).not.toThrow();
-    },
-  );
+  const word = fc.constantFrom(...BASE.join(" ").split(/\s+/), '"', "'", "\\", "#", "\t", "%[", ".if", ".else", ".endif", "from");
+  const configLines = fc.array(fc.array(word, { maxLength: 8 }).map((ws) => ws.join(" ")), { maxLength: 30 });
+  test.prop([configLines])("on lines of config words, keeps keys and ids unique and diagnostics on real lines", (lines) => {
+    const m = parseHaproxy(lines.join("\n"), "x.cfg");
+    const unique = (xs: string[]) => expect(new Set(xs).size).toBe(xs.length);
+    unique(m.pools.map((p) => p.key));
+    unique(m.routes.map((r) => r.key));
+    for (const p of m.pools) unique(p.backends.map((b) => b.id));
+    for (const d of m.diagnostics) {
+      expect(d.loc.file).toBe("x.cfg");
+      expect(d.loc.line).toBeGreaterThanOrEqual(1);
+      expect(d.loc.line).toBeLessThanOrEqual(Math.max(lines.length, 1));
+    }
+  });
 
   test.prop([fc.nat(BASE.join("\n").length), fc.nat(20), fc.string({ maxLength: 20 })])(
     "never throws on mutations of a valid config",

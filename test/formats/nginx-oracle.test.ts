@@ -5,7 +5,7 @@
  * about syntax and are reported as inconclusive.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -40,6 +40,7 @@ function nginxCheck(text: string): Verdict {
   body = body.replace(/^(\s*server\s+)(?!unix:)([A-Za-z][-A-Za-z0-9_.]*)(?=[\s:;])/gm, (_m, lead) => `${lead}127.0.0.1`);
   writeFileSync(join(dir, "nginx.conf"), `${prelude.join("\n")}\n${body}\n${isMain ? "" : "}\n"}`);
   const r = spawnSync("nginx", ["-t", "-q", "-c", join(dir, "nginx.conf"), "-p", `${dir}/`], { encoding: "utf8" });
+  rmSync(dir, { recursive: true, force: true });
   const message = r.stderr.split("\n").find((l) => l.includes("[emerg]")) ?? r.stderr;
   const line = message.match(/nginx\.conf:(\d+)/)?.[1];
   return { ok: r.status === 0, message, line: line ? Number(line) - prelude.length : undefined };

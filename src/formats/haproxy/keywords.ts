@@ -34,8 +34,12 @@ export const SECTION_KEYWORDS: Record<string, SectionKind> = {
   "crt-store": "other",
 };
 
-/** Other sections whose `server` lines HAProxy parses like a proxy's, without balancing. */
-export const SERVER_SECTIONS = new Set(["peers", "ring"]);
+/**
+ * Other sections with `server` lines, which never balance traffic. A ring's are parsed like a
+ * proxy's; a peers section's depend on which peer is the local one (the host name), so they
+ * are not checked.
+ */
+export const SERVER_SECTIONS: Record<string, "checked" | "unchecked"> = { ring: "checked", peers: "unchecked" };
 
 /**
  * Placement of proxy keywords: one letter for each of anonymous defaults, named defaults,
@@ -127,6 +131,55 @@ export const PROXY_KEYWORDS: Record<string, string> = {
   use_backend: "EEXw",
 };
 
+/** How many arguments a proxy keyword takes: [min, max]; absent max means no limit. */
+export const PROXY_ARITY: Record<string, readonly [number, number?]> = {
+  acl: [2],
+  backlog: [1, 1],
+  bind: [1],
+  capture: [1],
+  compression: [1],
+  cookie: [1],
+  declare: [1],
+  default_backend: [1, 1],
+  description: [1],
+  disabled: [0, 0],
+  dispatch: [1, 1],
+  enabled: [0, 0],
+  errorfiles: [1],
+  "error-log-format": [1, 1],
+  filter: [1],
+  fullconn: [1, 1],
+  "http-after-response": [1],
+  "http-request": [1],
+  "http-response": [1],
+  "http-reuse": [1, 1],
+  id: [1, 1],
+  log: [1],
+  "log-format": [1, 1],
+  "log-format-sd": [1, 1],
+  "log-tag": [1],
+  maxconn: [1, 1],
+  mode: [1, 1],
+  "monitor-uri": [1, 1],
+  option: [1],
+  retries: [1, 1],
+  "server-state-file-name": [0, 1],
+  source: [1],
+  stats: [1],
+  "stick-table": [1],
+  "tcp-request": [1],
+  "tcp-response": [1],
+  timeout: [2, 2],
+  transparent: [0, 0],
+  "unique-id-format": [1, 1],
+  "unique-id-header": [1],
+  use_backend: [1],
+};
+
+export const STATS_KEYWORDS = new Set(
+  "admin auth enable hide-version http-request realm refresh scope show-desc show-legends show-modules show-node uri".split(" "),
+);
+
 /** Keywords HAProxy 2.6 still recognises only to reject them, with its advice. */
 export const REMOVED_PROXY_KEYWORDS: Record<string, string> = {
   appsession: "removed in HAProxy 1.6; use 'stick-table' persistence",
@@ -135,7 +188,7 @@ export const REMOVED_PROXY_KEYWORDS: Record<string, string> = {
   clitimeout: "removed in HAProxy 2.1; use 'timeout client'",
   contimeout: "removed in HAProxy 2.1; use 'timeout connect'",
   grace: "removed from proxies in HAProxy 2.5",
-  "monitor-net": "removed in HAProxy 2.4; use 'http-request return status 200 if { src ... }'",
+  "monitor-net": "no longer supported; use 'http-request return status 200 if { src ... }'",
   redisp: "removed in HAProxy 2.1; use 'option redispatch'",
   redispatch: "removed in HAProxy 2.1; use 'option redispatch'",
   srvexp: "removed in HAProxy 2.1; use 'http-response replace-header'",

@@ -7,13 +7,16 @@ import {
   CHECK_OPTIONS,
   lookup,
   OPTIONS,
+  PROXY_ARITY,
   PROXY_KEYWORDS,
   type ProxyKind,
   REMOVED_PROXY_KEYWORDS,
   type Side,
+  STATS_KEYWORDS,
   TIMEOUTS,
 } from "./keywords.js";
-import type { Directive } from "./sections.js";
+import { conditionProblem, conditionStart } from "./conditions.js";
+import type { Directive, Section } from "./sections.js";
 import {
   applyServerParams,
   cloneServerParams,
@@ -61,7 +64,23 @@ export interface ProxyBody {
   servers: ServerDecl[];
   rules: SwitchRule[];
   binds: Listener[];
+  /** ACL names declared so far: conditions may only use these (a defaults' ACLs are not inherited). */
+  acls: Set<string>;
 }
+
+export function newBody(): ProxyBody {
+  return { servers: [], rules: [], binds: [], acls: new Set() };
+}
+
+/** A frontend, backend or listen section once read. */
+export interface Proxy {
+  section: Section;
+  conf: ProxyConf;
+  body: ProxyBody;
+}
+
+export const hasBackend = (p: Proxy) => p.section.kind === "backend" || p.section.kind === "listen";
+export const hasFrontend = (p: Proxy) => p.section.kind === "frontend" || p.section.kind === "listen";
 
 export interface ProxyContext {
   kind: ProxyKind;
@@ -89,18 +108,36 @@ export function applyProxyLine(ctx: ProxyContext, d: Directive): void {
     ctx.say("error", removed ? `'${kw}' is ${removed}` : `unknown keyword '${kw}' in '${ctx.kind}' section`);
     return;
   }
-  if (!placed(ctx, kw, placement)) return;
+  if (!placed(ctx, kw, placement) || !argumentsFit(ctx, d)) return;
   lookup(HANDLERS, kw)?.(ctx, d);
+  checkCondition(ctx, d);
 }
 
-/** Applies the placement letter for this section type; false when the line has no effect. */
+function argumentsFit(ctx: ProxyContext, d: Directive): boolean {
+  const [kw, ...args] = d.words as [string, ...string[]];
+  const [min, max = Number.POSITIVE_INFINITY] = lookup(PROXY_ARITY, kw) ?? [0];
+  if (args.length < min) ctx.say("error", `'${kw}' expects ${min === 1 ? "an argument" : `${min} arguments`}`);
+  else if (args.length > max) ctx.say("error", `'${kw}' cannot handle unexpected argument '${args[max]}'`);
+  return args.length >= min && args.length <= max;
+}
+
+function checkCondition(ctx: ProxyContext, d: Directive): void {
+  const start = conditionStart(d.words);
+  const problem = start === undefined ? undefined : conditionProblem(d.words.slice(start + 1), ctx.body.acls);
+  if (problem) ctx.say("error", problem);
+}
+
+/**
+ * Applies the placement letter for this section type; false when HAProxy refuses the line. An
+ * ignored line is still parsed (and rejected if malformed), as HAProxy does.
+ */
 function placed(ctx: ProxyContext, kw: string, placement: string): boolean {
   const index = { defaults: ctx.named ? 1 : 0, frontend: 2, backend: 3, listen: -1 }[ctx.kind];
   const letter = placement[index] ?? "X";
   const where = ctx.kind === "defaults" && !ctx.named ? "an anonymous defaults" : `a ${ctx.kind}`;
   if (letter === "E") ctx.say("error", `'${kw}' is not allowed in ${where} section`);
   if (letter === "w") ctx.say("warning", `'${kw}' is ignored in ${where} section`);
-  return letter === "X";
+  return letter !== "E";
 }
 
 /** HAProxy warns about, and ignores, frontend settings in a backend and the reverse. */
@@ -127,8 +164,9 @@ function negated(ctx: ProxyContext, d: Directive): void {
 type Handler = (ctx: ProxyContext, d: Directive) => void;
 
 const HANDLERS: Record<string, Handler> = {
+  acl: (ctx, d) => ctx.body.acls.add(d.words[1]!),
   mode: (ctx, d) => {
-    const mode = d.words[1] ?? "";
+    const mode = d.words[1]!;
     if (mode === "tcp" || mode === "http") ctx.conf.mode = mode;
     else if (mode === "health") ctx.say("error", "'mode health' was removed; use 'http-request return status 200'");
     else ctx.say("error", `unknown proxy mode '${mode}'`);
@@ -141,12 +179,15 @@ const HANDLERS: Record<string, Handler> = {
   },
   option: option,
   timeout: timeout,
+  log: (ctx, d) => {
+    if (d.words[1] === "global" && d.words.length > 2) ctx.say("error", `'log global' cannot handle unexpected argument '${d.words[2]}'`);
+  },
+  stats: (ctx, d) => {
+    if (!STATS_KEYWORDS.has(d.words[1]!)) ctx.say("error", `unknown stats parameter '${d.words[1]}'`);
+  },
   fullconn: record,
   cookie: record,
-  retries: (ctx, d) => {
-    if (d.words[1] === undefined) ctx.say("error", "'retries' expects an integer argument");
-    else record(ctx, d);
-  },
+  retries: record,
   "http-check": (ctx, d) => {
     if (d.words[1] === "send") ctx.conf.httpCheckSend = d.raws.join(" ");
     checkConnect(ctx, d);
@@ -158,10 +199,7 @@ const HANDLERS: Record<string, Handler> = {
   bind: bind,
   use_backend: useBackend,
   default_backend: (ctx, d) => {
-    const [, name, extra] = d.words;
-    if (name === undefined) ctx.say("error", "'default_backend' expects a backend name");
-    else if (extra !== undefined) ctx.say("error", `'default_backend' cannot handle unexpected argument '${extra}'`);
-    else ctx.conf.defaultBackend = { name, line: d.line };
+    ctx.conf.defaultBackend = { name: d.words[1]!, line: d.line };
   },
 };
 
@@ -189,10 +227,10 @@ function balance(ctx: ProxyContext, d: Directive): void {
 }
 
 function option(ctx: ProxyContext, d: Directive): void {
-  const [, name, ...args] = d.words;
-  const spec = name === undefined ? undefined : lookup(OPTIONS, name);
-  if (name === undefined || !spec) {
-    ctx.say("error", name === undefined ? "'option' expects an option name" : `unknown option '${name}'`);
+  const [, name = "", ...args] = d.words;
+  const spec = lookup(OPTIONS, name);
+  if (!spec) {
+    ctx.say("error", `unknown option '${name}'`);
     return;
   }
   if (spec.maxArgs !== undefined && args.length > spec.maxArgs) {
@@ -205,26 +243,17 @@ function option(ctx: ProxyContext, d: Directive): void {
 }
 
 function timeout(ctx: ProxyContext, d: Directive): void {
-  const [, name = "", value] = d.words;
+  const [, name, value] = d.words as [string, string, string];
   const side = lookup(TIMEOUTS, name);
-  if (!side) {
-    ctx.say("error", `unknown timeout '${name}'`);
-    return;
-  }
-  const t = value === undefined ? { error: "expects a delay" } : parseTime(value);
-  if ("error" in t) ctx.say("error", `'timeout ${name}': ${t.error}`);
-  else if (sideApplies(ctx, side, `timeout ${name}`) && RECORDED_TIMEOUTS.has(name)) {
-    ctx.conf.settings[`timeout ${name}`] = value!;
-  }
+  const t = parseTime(value);
+  if (!side) ctx.say("error", `unknown timeout '${name}'`);
+  else if ("error" in t) ctx.say("error", `'timeout ${name}': ${t.error}`);
+  else if (sideApplies(ctx, side, `timeout ${name}`) && RECORDED_TIMEOUTS.has(name)) ctx.conf.settings[`timeout ${name}`] = value;
 }
 
 /** `bind ADDR [params]`: every parameter must be a known bind keyword. */
 function bind(ctx: ProxyContext, d: Directive): void {
-  const [, address, ...params] = d.words;
-  if (address === undefined) {
-    ctx.say("error", "'bind' expects an address");
-    return;
-  }
+  const [, address, ...params] = d.words as [string, string, ...string[]];
   for (let i = 0; i < params.length; i++) {
     const kw = params[i]!;
     const arity = lookup(BIND_KEYWORDS, kw);
@@ -239,9 +268,8 @@ function bind(ctx: ProxyContext, d: Directive): void {
 
 /** `use_backend NAME [{if|unless} COND]`. */
 function useBackend(ctx: ProxyContext, d: Directive): void {
-  const [, backend, cond] = d.words;
-  if (backend === undefined) ctx.say("error", "'use_backend' expects a backend name");
-  else if (cond !== undefined && cond !== "if" && cond !== "unless") {
+  const [, backend, cond] = d.words as [string, string, string | undefined];
+  if (cond !== undefined && cond !== "if" && cond !== "unless") {
     ctx.say("error", `unexpected keyword '${cond}' after use_backend: only 'if' and 'unless' are allowed`);
   } else {
     const condition = cond === undefined ? undefined : d.raws.slice(2).join(" ");

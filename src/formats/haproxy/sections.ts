@@ -39,6 +39,14 @@ export interface Branch {
   ifLine: number;
   /** 0 for the `.if` branch, then one more for each `.elif` or `.else`. */
   index: number;
+  /** An `.else` was seen: no further branch may follow. */
+  last: boolean;
+}
+
+export interface SplitResult {
+  sections: Section[];
+  /** Lines inside `.if` blocks, which HAProxy may skip depending on its version and build. */
+  conditionalLines: Set<number>;
 }
 
 /** Two sections in different branches of one condition never both exist in HAProxy. */
@@ -49,11 +57,24 @@ export function exclusive(a: Section, b: Section): boolean {
 const CONDITIONALS = new Set([".if", ".elif", ".else", ".endif"]);
 const MESSAGES = new Set([".notice", ".warning", ".alert", ".diag"]);
 
-export function splitSections(text: string, file: string, diagnostics: Diagnostic[]): Section[] {
-  const error = (message: string, line: number) => diagnostics.push({ severity: "error", message, loc: loc(file, line) });
+/**
+ * Both branches of an `.if` are read, but HAProxy skips one: a problem found there may never
+ * bite, so it is reported as a warning with this suffix. Unreadable lines stay errors: HAProxy
+ * tokenizes skipped lines too.
+ */
+export const MAY_BE_SKIPPED = " (inside an .if block HAProxy may skip)";
+
+export function splitSections(text: string, file: string, diagnostics: Diagnostic[]): SplitResult {
   const sections: Section[] = [];
   const openIfs: Branch[] = [];
+  const error = (message: string, line: number) => diagnostics.push({ severity: "error", message, loc: loc(file, line) });
+  const sectionError = (message: string, line: number) =>
+    openIfs.length > 0
+      ? diagnostics.push({ severity: "warning", message: message + MAY_BE_SKIPPED, loc: loc(file, line) })
+      : error(message, line);
+  const conditionalLines = new Set<number>();
   for (const t of tokenize(text)) {
+    if (openIfs.length > 0) conditionalLines.add(t.line);
     if (t.error) {
       error(`HAProxy cannot read this line: ${t.error}`, t.line);
       continue;
@@ -62,29 +83,36 @@ export function splitSections(text: string, file: string, diagnostics: Diagnosti
     const keyword = d.words[0]!;
     // A line whose first word is empty (e.g. `"" x`) is skipped by HAProxy.
     if (keyword === "") continue;
-    if (CONDITIONALS.has(keyword)) conditional(keyword, d.line, openIfs, error);
+    if (CONDITIONALS.has(keyword)) conditional(d, openIfs, error);
     else if (MESSAGES.has(keyword)) {
       // Inside a condition we cannot tell whether HAProxy reaches the line; outside, `.alert` always fails.
       if (keyword === ".alert" && openIfs.length === 0) error(`.alert: ${d.words.slice(1).join(" ")}`, d.line);
-    } else if (lookup(SECTION_KEYWORDS, keyword)) sections.push(openSection(d, file, openIfs, error));
+    } else if (lookup(SECTION_KEYWORDS, keyword)) sections.push(openSection(d, file, openIfs, sectionError));
     else {
       const current = sections.at(-1);
       if (current) {
         current.body.push(d);
         current.loc.endLine = d.line;
-      } else error(`unknown keyword '${keyword}' out of section`, d.line);
+      } else sectionError(`unknown keyword '${keyword}' out of section`, d.line);
     }
   }
   for (const b of openIfs) error("'.if' block is never closed by '.endif'", b.ifLine);
-  return sections;
+  return { sections, conditionalLines };
 }
 
-function conditional(keyword: string, line: number, openIfs: Branch[], error: (m: string, l: number) => void): void {
+function conditional(d: Directive, openIfs: Branch[], error: (m: string, l: number) => void): void {
+  const [keyword, extra] = d.words as [string, string | undefined];
   const current = openIfs.at(-1);
-  if (keyword === ".if") openIfs.push({ ifLine: line, index: 0 });
-  else if (!current) error(`'${keyword}' without a matching '.if'`, line);
-  else if (keyword === ".endif") openIfs.pop();
-  else current.index++;
+  if (keyword === ".if") openIfs.push({ ifLine: d.line, index: 0, last: false });
+  else if (!current) error(`'${keyword}' without a matching '.if'`, d.line);
+  else if ((keyword === ".else" || keyword === ".endif") && extra !== undefined) {
+    error(`unexpected argument '${extra}' for '${keyword}'`, d.line);
+  } else if (keyword === ".endif") openIfs.pop();
+  else if (current.last) error(`'${keyword}' after '.else' is not permitted`, d.line);
+  else {
+    current.index++;
+    current.last = keyword === ".else";
+  }
 }
 
 function openSection(d: Directive, file: string, openIfs: Branch[], error: (m: string, l: number) => void): Section {

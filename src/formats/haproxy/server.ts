@@ -43,7 +43,19 @@ export interface ServerDecl {
 }
 
 export function initialServerParams(): ServerParams {
-  return { weight: 1, backup: false, disabled: false, check: false, limits: {}, ssl: false, checkSsl: false, caFile: false, agentCheck: false, agentPort: false, checkPort: false };
+  return {
+    weight: 1,
+    backup: false,
+    disabled: false,
+    check: false,
+    limits: {},
+    ssl: false,
+    checkSsl: false,
+    caFile: false,
+    agentCheck: false,
+    agentPort: false,
+    checkPort: false,
+  };
 }
 
 export function cloneServerParams(p: ServerParams): ServerParams {

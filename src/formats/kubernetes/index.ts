@@ -1,10 +1,15 @@
-import { emptyModel, loc } from "../../model/types.js";
 import type { FormatParser } from "../registry.js";
+import { detectKubernetes } from "./kinds.js";
+import { parseKubernetes } from "./parse.js";
 
-/** Placeholder until the kubernetes parser lands: recognises nothing, so it never runs. */
+/**
+ * Kubernetes manifests: Services, workloads and HPAs, Ingress (with ingress-nginx canaries),
+ * Gateway API HTTPRoute/GRPCRoute, Istio VirtualService/DestinationRule, Argo Rollouts.
+ * Traefik's CRDs are left to the traefik parser.
+ */
 export const kubernetes: FormatParser = {
   format: "kubernetes",
-  names: /$^/,
-  detect: () => false,
-  parse: (_text, file) => ({ ...emptyModel(file, "kubernetes"), diagnostics: [{ severity: "error", message: "the kubernetes parser is not available", loc: loc(file, 1) }] }),
+  names: /\.(ya?ml|json)$/,
+  detect: detectKubernetes,
+  parse: parseKubernetes,
 };

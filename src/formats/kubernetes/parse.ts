@@ -1,0 +1,193 @@
+/**
+ * Reads a file of Kubernetes manifests (YAML documents, JSON, `kind: List`) into the model:
+ * Services and DestinationRule subsets are pools, workloads carry replica counts, Ingress,
+ * Gateway API and VirtualService rules are routes. Never throws: every problem is a
+ * diagnostic with a line.
+ */
+import { isMap, isScalar, LineCounter, type Node, parseAllDocuments } from "yaml";
+import { emptyModel, type Loc, loc, type Model } from "../../model/types.js";
+import type { Build, Obj } from "./context.js";
+import { groupOf, interpreted } from "./kinds.js";
+import { mergeCanaries, readGatewayRoute, readIngress, readVirtualService } from "./routes.js";
+import { readDestinationRule, readService } from "./services.js";
+import { applyHpas, readHpa, readWorkload } from "./workloads.js";
+import { AliasBudgetExceeded, Reader } from "./yaml.js";
+
+/** Beyond this the file is not parsed (the engine applies its own, smaller cap first). */
+export const MAX_BYTES = 2_000_000;
+
+const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+export function parseKubernetes(text: string, file: string): Model {
+  const model = emptyModel(file, "kubernetes");
+  if (text.length > MAX_BYTES) {
+    model.diagnostics.push({ severity: "error", message: `file is over ${MAX_BYTES} characters: not evaluated`, loc: loc(file, 1) });
+    return model;
+  }
+  const lines = new LineCounter();
+  const r = new Reader(file, lines);
+  const b: Build = { r, pools: [], routes: [], workloads: [], hpas: [], canaries: [] };
+  try {
+    read(text, b);
+  } catch (e) {
+    // A bug of ours must not pass a file silently.
+    r.error(`internal error while reading this file: ${e instanceof Error ? e.message : String(e)}`, loc(file, 1));
+  }
+  r.finish();
+  const diagnostics = [...r.diagnostics].sort((x, y) => x.loc.line - y.loc.line);
+  return { ...model, pools: b.pools, routes: b.routes, workloads: b.workloads, diagnostics };
+}
+
+function read(text: string, b: Build): void {
+  const { r } = b;
+  if (/^\s*[{[]/.test(text) && !jsonOk(text, r)) return;
+  const docs = parseAllDocuments(text, { lineCounter: r.lines, merge: true, prettyErrors: true, uniqueKeys: true });
+  const objects: Obj[] = [];
+  let documents = 0;
+  for (const doc of docs) {
+    for (const e of doc.errors) r.error(`YAML: ${firstLine(e.message)}`, posLoc(r, e.pos[0], e.pos[1]));
+    for (const w of doc.warnings) r.warn(`YAML: ${firstLine(w.message)}`, posLoc(r, w.pos[0], w.pos[1]));
+    if (doc.errors.length > 0) {
+      // yaml recovers from errors, but a half-read document would be modelled wrongly.
+      if (doc.contents) r.error("this document has YAML errors and was not read", firstLineOf(r, doc.contents));
+      continue;
+    }
+    if (!doc.contents || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    documents++;
+    try {
+      r.enter(doc);
+      collect(r, doc.contents, objects, 0);
+    } catch (e) {
+      if (!(e instanceof AliasBudgetExceeded)) throw e;
+      r.error(e.message, firstLineOf(r, e.at));
+    }
+  }
+
+  const seen = new Map<string, Obj>();
+  for (const o of objects) {
+    const id = `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace}/${o.name}`;
+    const first = seen.get(id);
+    if (first) r.warn(`${o.kind} ${o.namespace}/${o.name} is also declared at line ${first.kindLoc.line}: applied together, the later document replaces the earlier`, o.kindLoc);
+    else seen.set(id, o);
+  }
+
+  // Workloads and HPAs first, then pools, then routes (canaries last: they merge into main Ingresses).
+  const order = ["Deployment", "StatefulSet", "ReplicaSet", "Rollout", "HorizontalPodAutoscaler", "Service", "DestinationRule", "Ingress", "HTTPRoute", "GRPCRoute", "VirtualService"];
+  const sorted = [...objects].sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind));
+  for (const o of sorted) {
+    // Each object reads under its own document's alias index.
+    try {
+      r.enter(o.doc);
+      readObject(o, b);
+    } catch (e) {
+      if (e instanceof AliasBudgetExceeded) r.error(e.message, firstLineOf(r, e.at));
+      // A bug of ours costs this object, reported, not the whole file.
+      else r.error(`internal error while reading ${o.kind} ${o.namespace}/${o.name}: ${e instanceof Error ? e.message : String(e)}`, o.kindLoc);
+    }
+  }
+  b.workloads = lastWins(b.workloads, (w) => `${w.kind}/${w.namespace}/${w.name}`);
+  b.pools = lastWins(b.pools, (p) => p.key);
+  applyHpas(b);
+  mergeCanaries(b);
+  // Keep document order for a reader, whatever order the kinds were read in.
+  b.pools.sort(byLine);
+  b.workloads.sort(byLine);
+  b.routes.sort(byLine);
+  if (documents > 0 && objects.length === 0 && r.diagnostics.length === 0) {
+    r.warn("no Kubernetes object lb-review interprets (Service, Ingress, HTTPRoute, GRPCRoute, VirtualService, DestinationRule, workloads, HPA) in this file", loc(r.file, 1));
+  }
+}
+
+/** Finds the objects of a document: the document itself, or the items of a List. */
+function collect(r: Reader, node: Node, out: Obj[], depth: number): void {
+  if (!isMap(node)) {
+    r.error("a Kubernetes manifest must be a mapping with apiVersion and kind", node);
+    return;
+  }
+  const apiVersion = r.string(node, "apiVersion", "apiVersion");
+  const kind = r.string(node, "kind", "kind");
+  if (!apiVersion || !kind) {
+    r.error(`a Kubernetes object needs ${!apiVersion ? "apiVersion" : "kind"}`, firstLineOf(r, node));
+    return;
+  }
+  if (kind.value.endsWith("List") && depth === 0 && !interpreted(apiVersion.value, kind.value)) {
+    for (const item of r.seq(node, "items", "items")?.items ?? []) {
+      const n = r.deref(item);
+      if (n) collect(r, n, out, depth + 1);
+      else r.error("a List item must be a mapping", item);
+    }
+    return;
+  }
+  if (!interpreted(apiVersion.value, kind.value)) return;
+  const metadata = r.map(node, "metadata", "metadata");
+  const name = r.string(metadata, "name", "metadata.name");
+  if (!name) {
+    r.error(`${kind.value} has no metadata.name`, r.at(node, "metadata") ?? kind.loc);
+    return;
+  }
+  if (!NAME.test(name.value)) r.warn(`metadata.name ${JSON.stringify(name.value)} is not a valid Kubernetes name`, name.loc);
+  const namespace = r.string(metadata, "namespace", "metadata.namespace")?.value ?? "default";
+  out.push({ apiVersion: apiVersion.value, kind: kind.value, name: name.value, namespace, node, metadata, loc: r.loc(node), kindLoc: kind.loc, doc: r.current! });
+}
+
+function readObject(o: Obj, b: Build): void {
+  switch (o.kind) {
+    case "Service":
+      return readService(o, b);
+    case "DestinationRule":
+      return readDestinationRule(o, b);
+    case "Ingress":
+      return readIngress(o, b);
+    case "HTTPRoute":
+    case "GRPCRoute":
+      return readGatewayRoute(o, b);
+    case "VirtualService":
+      return readVirtualService(o, b);
+    case "HorizontalPodAutoscaler":
+      return readHpa(o, b);
+    default:
+      return readWorkload(o, b);
+  }
+}
+
+/**
+ * kubectl decodes a document that starts with `{` as JSON, strictly; yaml would accept a
+ * trailing comma or a comment. A manifest kubectl rejects is not read.
+ */
+function jsonOk(text: string, r: Reader): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const position = /position (\d+)/.exec(message);
+    const line = position ? text.slice(0, Number(position[1])).split("\n").length : 1;
+    r.error(`JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`, loc(r.file, line));
+    return false;
+  }
+}
+
+/** A key declared twice in one file: the later document wins, as with kubectl apply. */
+function lastWins<T>(items: T[], key: (x: T) => string): T[] {
+  const last = new Map<string, T>();
+  for (const x of items) last.set(key(x), x);
+  return items.filter((x) => last.get(key(x)) === x);
+}
+
+function byLine(a: { loc: Loc }, b: { loc: Loc }): number {
+  return a.loc.line - b.loc.line;
+}
+
+function firstLine(message: string): string {
+  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+}
+
+function posLoc(r: Reader, start: number, end: number): Loc {
+  const line = r.lines.linePos(start).line;
+  return loc(r.file, line, Math.max(line, r.lines.linePos(Math.max(start, end - 1)).line));
+}
+
+function firstLineOf(r: Reader, node: unknown): Loc {
+  const l = r.loc(node);
+  return { ...l, endLine: l.line };
+}
