@@ -13,7 +13,7 @@ export const unparseableConfig: Rule = {
   rationale:
     "A config that does not parse cannot be evaluated, so nothing else lb-review says about it can be trusted; and the load balancer will refuse to reload it.",
   assumptions:
-    "Errors already present in the old version are not repeated. NGINX Plus directives are accepted with a warning, not an error. Binary or oversized files count as unparseable.",
+    "Errors already present in the old version are not repeated. NGINX Plus directives, and HAProxy keywords newer than 2.6 that are not near-typos of known ones, are warnings: reported at info severity, never blocking. Binary or oversized files count as unparseable.",
   formats: FORMATS,
   examples: {
     fires: {
@@ -37,6 +37,10 @@ export const unparseableConfig: Rule = {
       if (fresh.length > MAX_PER_FILE) {
         hits.push({ message: `${f.path}: ${fresh.length - MAX_PER_FILE} more errors not shown`, loc: fresh[MAX_PER_FILE]!.loc });
       }
+      // What parses but cannot be evaluated (e.g. a keyword newer than our tables) is said, not blocked.
+      const oldWarnings = new Set((f.before?.diagnostics ?? []).filter((d) => d.severity === "warning").map((d) => d.message));
+      const warnings = f.after.diagnostics.filter((d) => d.severity === "warning" && !oldWarnings.has(d.message));
+      for (const d of warnings.slice(0, MAX_PER_FILE)) hits.push({ severity: "info", message: `${f.path}:${d.loc.line}: ${d.message}`, loc: d.loc });
     }
     return hits;
   },

@@ -1,6 +1,6 @@
 /** The `global` section: only keyword validity matters to the model. */
 
-import { BUILD_DEPENDENT_GLOBAL, GLOBAL_KEYWORDS, lookup, NEGATABLE_GLOBAL, REMOVED_GLOBAL_KEYWORDS } from "./keywords.js";
+import { BUILD_DEPENDENT_GLOBAL, GLOBAL_KEYWORDS, lookup, NEGATABLE_GLOBAL, REMOVED_GLOBAL_KEYWORDS, unknownKeyword } from "./keywords.js";
 import type { Directive } from "./sections.js";
 import type { Say } from "./server.js";
 
@@ -17,6 +17,9 @@ export function applyGlobalLine(conf: GlobalConf, d: Directive, say: Say): void 
     if (arg !== "log" && !NEGATABLE_GLOBAL.has(arg ?? "")) say("error", `'${kw} ${arg ?? ""}' is not supported in 'global'`);
   } else if (removed) say("error", `'${kw}' is ${removed}`);
   else if (BUILD_DEPENDENT_GLOBAL.test(kw)) say("warning", `'${kw}' only exists when HAProxy is built with its optional module`);
-  else if (!GLOBAL_KEYWORDS.has(kw)) say("error", `unknown keyword '${kw}' in 'global' section`);
+  else if (!GLOBAL_KEYWORDS.has(kw)) {
+    const u = unknownKeyword(kw, GLOBAL_KEYWORDS, "keyword in the 'global' section");
+    say(u.severity, u.message);
+  }
   else if (kw === "ssl-server-verify") conf.sslVerifyNone = arg === "none";
 }

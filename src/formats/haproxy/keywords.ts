@@ -434,3 +434,32 @@ export const SERVER_ENUMS: Record<string, readonly string[]> = {
   ws: ["auto", "h1", "h2"],
   verify: ["none", "required"],
 };
+
+/**
+ * An unknown keyword close to a known one is a typo HAProxy rejects ("did you mean"); anything
+ * else may be a keyword newer than the 2.6 tables, so it is a warning, not a parse failure.
+ */
+export function unknownKeyword(kw: string, known: Iterable<string>, what: string): { severity: "error" | "warning"; message: string } {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(kw, k, bestDistance);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  if (!/^[a-z][a-z0-9-]+$/.test(kw)) return { severity: "error", message: `unknown ${what} '${kw}'` };
+  if (best !== undefined && kw.length >= 4) return { severity: "error", message: `unknown ${what} '${kw}'; did you mean '${best}'?` };
+  return { severity: "warning", message: `'${kw}' is not a HAProxy 2.6 ${what}: a newer HAProxy may accept it, but lb-review cannot evaluate it` };
+}
+
+/** Levenshtein distance, giving up (returning `limit`) once it cannot be below it. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...row) >= limit) return limit;
+    prev = row;
+  }
+  return prev[b.length]!;
+}

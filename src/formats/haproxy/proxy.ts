@@ -10,6 +10,7 @@ import {
   PROXY_ARITY,
   PROXY_KEYWORDS,
   type ProxyKind,
+  unknownKeyword,
   REMOVED_PROXY_KEYWORDS,
   type Side,
   STATS_KEYWORDS,
@@ -105,7 +106,11 @@ export function applyProxyLine(ctx: ProxyContext, d: Directive): void {
   const placement = lookup(PROXY_KEYWORDS, `${kw} ${sub}`) ?? lookup(PROXY_KEYWORDS, kw);
   if (placement === undefined) {
     const removed = lookup(REMOVED_PROXY_KEYWORDS, kw);
-    ctx.say("error", removed ? `'${kw}' is ${removed}` : `unknown keyword '${kw}' in '${ctx.kind}' section`);
+    if (removed) ctx.say("error", `'${kw}' is ${removed}`);
+    else {
+      const u = unknownKeyword(kw, Object.keys(PROXY_KEYWORDS).map((k) => k.split(" ")[0]!), `keyword in '${ctx.kind}' sections`);
+      ctx.say(u.severity, u.message);
+    }
     return;
   }
   if (!placed(ctx, kw, placement) || !argumentsFit(ctx, d)) return;
@@ -257,7 +262,10 @@ function bind(ctx: ProxyContext, d: Directive): void {
   for (let i = 0; i < params.length; i++) {
     const kw = params[i]!;
     const arity = lookup(BIND_KEYWORDS, kw);
-    if (arity === undefined) ctx.say("error", `unknown bind keyword '${kw}'`);
+    if (arity === undefined) {
+      const u = unknownKeyword(kw, Object.keys(BIND_KEYWORDS), "bind keyword");
+      ctx.say(u.severity, u.message);
+    }
     else if (arity === 1 && params[++i] === undefined) ctx.say("error", `bind '${kw}' expects an argument`);
   }
   if (params.includes("ssl") && !params.includes("crt") && !params.includes("crt-list")) {

@@ -6,6 +6,7 @@ import {
   SERVER_ARG_KEYWORDS,
   SERVER_ENUMS,
   SERVER_FLAGS,
+  unknownKeyword,
 } from "./keywords.js";
 import type { Directive } from "./sections.js";
 import { type Address, atol, invalidChar, parseAddress, parseTime } from "./values.js";
@@ -137,7 +138,11 @@ export function applyServerParams(p: ServerParams, words: string[], report: Say)
     const kw = words[i]!;
     if (SERVER_FLAGS.has(kw)) lookup(FLAG_EFFECTS, kw)?.(p);
     else if (!SERVER_ARG_KEYWORDS.has(kw)) {
-      say("error", kw === "usesrc" ? "'usesrc' is only allowed after 'source'" : `unknown server keyword '${kw}'`);
+      if (kw === "usesrc") say("error", "'usesrc' is only allowed after 'source'");
+      else {
+        const u = unknownKeyword(kw, [...SERVER_FLAGS, ...SERVER_ARG_KEYWORDS], "server keyword");
+        say(u.severity, u.message);
+      }
     } else {
       const arg = words[++i];
       if (arg === undefined && !LENIENT_SERVER_ARGS.has(kw)) say("error", `'${kw}' expects an argument`);

@@ -1,10 +1,25 @@
-import { emptyModel, loc } from "../../model/types.js";
 import type { FormatParser } from "../registry.js";
+import { parseTraefik } from "./parse.js";
 
-/** Placeholder until the traefik parser lands: recognises nothing, so it never runs. */
+/** TOML tables of dynamic configuration: [http.routers], [[tcp.services.x.loadBalancer.servers]]. */
+const TOML_TABLES = /^\s*\[\[?\s*"?(http|tcp|udp)"?\s*\.\s*"?(routers|services)"?\s*[.\]]/m;
+/** YAML: a top-level http/tcp/udp section holding routers or services. */
+const YAML_SECTION = /^(http|tcp|udp)\s*:\s*(#.*)?$/m;
+const YAML_CHILD = /^[ \t]+(routers|services)\s*:/m;
+const YAML_FLOW = /^(http|tcp|udp)\s*:\s*\{.*\b(routers|services)\s*:/m;
+const API_VERSION = /^apiVersion\s*:\s*["']?([^\s"'#]+)/gm;
+
+/** True when every resource in the file is a Traefik CRD (mixed manifests go to Kubernetes). */
+function onlyTraefikCrds(text: string): boolean {
+  const apis = [...text.matchAll(API_VERSION)].map((m) => m[1]!);
+  return apis.length > 0 && apis.every((a) => /^traefik\.(io|containo\.us)\//.test(a));
+}
+
 export const traefik: FormatParser = {
   format: "traefik",
-  names: /$^/,
-  detect: () => false,
-  parse: (_text, file) => ({ ...emptyModel(file, "traefik"), diagnostics: [{ severity: "error", message: "the traefik parser is not available", loc: loc(file, 1) }] }),
+  names: /\.(ya?ml|toml)$/i,
+  detect: (text) => TOML_TABLES.test(text) || (YAML_SECTION.test(text) && YAML_CHILD.test(text)) || YAML_FLOW.test(text) || onlyTraefikCrds(text),
+  parse: (text, file) => parseTraefik(text, file),
 };
+
+export { parseTraefik };
