@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { RULES } from "../../rules/index.js";
 import { analyze } from "../engine/analyze.js";
 import { detectFormat, isCandidatePath } from "../formats/detect.js";
-import { initFormats, parseConfig } from "../formats/index.js";
+import { initFormats, PARSERS, parseConfig } from "../formats/index.js";
 import { FORMATS, type Format, SEVERITIES, type Severity } from "../model/types.js";
 import { type LoadedPolicy, loadPolicy, POLICY_PATH } from "../policy/load.js";
 import { toJsonReport } from "../report/json.js";
@@ -20,7 +20,7 @@ export const HELP = `lb-review: review load-balancer config changes by their eff
 
 Usage:
   lb-review check [--base <dir|git-ref>] [--head <dir|git-ref>] [options]
-  lb-review parse <file> [--as nginx|haproxy]
+  lb-review parse <file> [--as ${FORMATS.join("|")}]
   lb-review rules [--format text|json|markdown]
   lb-review --help | --version
 
@@ -160,7 +160,7 @@ function parseCommand(files: string[], as: string | undefined, io: Io): number {
     throw new UsageError(`cannot read ${file}`);
   }
   const format = as ? (oneOf(as, FORMATS, "--as") as Format) : (detectFormat(file, text, loadPolicy(null).policy) ?? guess(text));
-  if (!format) throw new UsageError(`cannot tell the format of ${file}; pass --as nginx|haproxy`);
+  if (!format) throw new UsageError(`cannot tell the format of ${file}; pass --as ${FORMATS.join("|")}`);
   const model = parseConfig(format, text, file);
   io.stdout(`${JSON.stringify(model, null, 2)}\n`);
   return model.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
@@ -168,8 +168,7 @@ function parseCommand(files: string[], as: string | undefined, io: Io): number {
 
 /** For `parse`, the name need not look like a config file: try the content alone. */
 function guess(text: string): Format | null {
-  const policy = loadPolicy(null).policy;
-  return detectFormat("x.cfg", text, policy) ?? detectFormat("x.conf", text, policy);
+  return PARSERS.find((p) => p.detect(text))?.format ?? null;
 }
 
 function rulesCommand(format: string, io: Io): number {
