@@ -35,7 +35,10 @@ export const activeBackendsReduced: Rule = {
       const after = activeCount(p.sharesAfter);
       if (after === 0 || after >= before) continue;
       const lost = p.backends.filter((b) => b.shareBefore !== 0 && b.shareAfter === 0);
-      const where = lost.map((b) => b.after?.loc ?? p.after!.loc);
+      // The lines of the backends taken out; if they are gone (e.g. replicas cut), what remains.
+      const survivors = p.backends.filter((b) => b.after && b.shareAfter !== 0).map((b) => b.after!.loc);
+      const outLines = lost.flatMap((b) => (b.after ? [b.after.loc] : []));
+      const where = outLines.length > 0 ? outLines : survivors.length > 0 ? survivors.slice(0, 1) : [p.after.loc];
       const names = lost.map((b) => b.id).join(", ");
       if (after === 1 && before > 1) {
         const survivor = p.backends.find((b) => b.shareAfter !== 0)!;

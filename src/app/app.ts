@@ -1,7 +1,9 @@
 /** The Probot app: which events trigger an evaluation, plus the badge and health endpoints. */
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { analyze } from "../engine/analyze.js";
+import { isCandidatePath } from "../formats/detect.js";
 import { initFormats } from "../formats/index.js";
+import { DEFAULT_POLICY } from "../policy/schema.js";
 import { type AuditSink, fileAuditSink } from "./audit.js";
 import { badgeHandler, healthHandler } from "./badge.js";
 import { type Deps, evaluatePullRequest } from "./evaluate.js";
@@ -60,6 +62,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on("push", async (ctx) => {
       const repo = ctx.payload.repository;
       if (ctx.payload.ref !== `refs/heads/${repo.default_branch}` || ctx.payload.deleted) return;
+      // Only pushes that touch possible config change what the badge shows (the first push builds it).
+      const touched = ctx.payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
+      const known = badges.get(repo.full_name)?.pools !== undefined;
+      if (known && !touched.some((p) => isCandidatePath(p, DEFAULT_POLICY))) return;
       await refreshDefaultBranch(ctx.octokit, ctx.repo(), repo.default_branch, ctx.payload.after, repo.private, badges);
     });
 

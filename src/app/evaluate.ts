@@ -5,7 +5,6 @@
  */
 import { type ApprovalStatus, evaluateApprovals } from "../approvals/evaluate.js";
 import { analyze } from "../engine/analyze.js";
-import { isCandidatePath } from "../formats/detect.js";
 import type { LoadedPolicy } from "../policy/load.js";
 import { checkOutput, commentBody } from "../report/github.js";
 import { toJsonReport } from "../report/json.js";
@@ -16,8 +15,11 @@ import { findSticky, syncInline, writeSticky } from "./github/comments.js";
 import { NotEvaluated, type Octokit, type RepoRef } from "./github/octokit.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { fetchPull, headSha, type PullInfo } from "./github/pull.js";
-import { candidateEntries, readEntries } from "./github/tree.js";
+import { candidateEntries, readEntries, relevantDirs } from "./github/tree.js";
 import type { BadgeStore } from "./state.js";
+
+/** The compare API's file list stops at 300. */
+const MAX_COMPARE_FILES = 300;
 
 export interface Deps {
   audit: AuditSink;
@@ -75,15 +77,21 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
 
 async function analyzePull(octokit: Octokit, ref: RepoRef, pull: PullInfo, policy: LoadedPolicy) {
   const cache = new Map<string, string>();
-  const [baseEntries, headEntries] = [await candidateEntries(octokit, ref, pull.mergeBase, policy.policy), await candidateEntries(octokit, ref, pull.headSha, policy.policy)];
+  const near = relevantDirs([...pull.diffLines.keys()], policy.policy);
+  const baseEntries = await candidateEntries(octokit, ref, pull.mergeBase, policy.policy, near);
+  const headEntries = await candidateEntries(octokit, ref, pull.headSha, policy.policy, near);
   const before = await readEntries(octokit, ref, baseEntries, cache);
   const after = await readEntries(octokit, ref, headEntries, cache);
   const analysis = analyze(before, after, policy);
+  // The files recognised as load-balancer config in either version; a CI workflow's YAML is not.
+  const lbPaths = new Set([...analysis.changes.before.models, ...analysis.changes.after.models].map((m) => m.file));
   /** Approvals survive pushes that leave every load-balancer file as it was. */
   const lbChangedBetween = async (from: string, to: string) => {
     try {
       const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...ref, basehead: `${from}...${to}`, per_page: 100 });
-      return (data.files ?? []).some((f) => isCandidatePath(f.filename, policy.policy) || (f.previous_filename !== undefined && isCandidatePath(f.previous_filename, policy.policy)));
+      // GitHub lists at most 300 files here: a longer list may hide a config change.
+      if ((data.files ?? []).length >= MAX_COMPARE_FILES) return true;
+      return (data.files ?? []).some((f) => lbPaths.has(f.filename) || (f.previous_filename !== undefined && lbPaths.has(f.previous_filename)));
     } catch {
       // An approved commit that is gone (force-push) cannot be compared: the approval is stale.
       return true;

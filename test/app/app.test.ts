@@ -50,8 +50,8 @@ describe("the incident pull request", () => {
     expect(check.output.title).toBe("Critical: approved (@bob, @carol)");
     expect(h.gh.requestsTo("POST", /requested_reviewers$/)).toHaveLength(1);
 
-    // A docs-only push keeps the approvals.
-    const docs = h.gh.pushToPull("acme", "shop", n, { files: { "README.md": "# shop\n\nrunbook\n" }, author: "alice" });
+    // A push that touches no load-balancer file (docs, a CI workflow's YAML) keeps the approvals.
+    const docs = h.gh.pushToPull("acme", "shop", n, { files: { "README.md": "# shop\n\nrunbook\n", ".github/workflows/ci.yml": "on: push\njobs: {}\n" }, author: "alice" });
     expect(await h.send(synchronize(n))).toBe(200);
     expect(lastCheck(h.gh, docs)!.conclusion).toBe("success");
 
@@ -277,5 +277,23 @@ describe("badges and health", () => {
 
     const health = await fetch(`${h.url}/healthz`);
     expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
+  });
+});
+
+describe("other formats through the app", () => {
+  it("blocks a Kubernetes scale-in to one replica, on the replicas line", async () => {
+    h = await startHarness();
+    h.gh.addRepo({ owner: "acme", name: "k8s" });
+    const manifest = (replicas: number) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: ${replicas}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: web:1\n`;
+    h.gh.commit("acme", "k8s", { branch: "main", files: { "deploy/web.yaml": manifest(4) } });
+    h.gh.commit("acme", "k8s", { branch: "scale-in", author: "alice", files: { "deploy/web.yaml": manifest(1) } });
+    const n = h.gh.openPull("acme", "k8s", { head: { branch: "scale-in" }, base: "main", user: "alice" });
+    await h.send(h.gh.pullRequestEvent("opened", "acme", "k8s", n));
+    const check = h.gh.checkRuns({ owner: "acme", repo: "k8s", name: "lb-review" }).at(-1)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.annotations).toContainEqual(
+      expect.objectContaining({ path: "deploy/web.yaml", start_line: 16, annotation_level: "failure", message: "default/web: web/1 now receives 100% of traffic (was 25%)" }),
+    );
   });
 });
