@@ -6,6 +6,7 @@
  * TIMEOUT "down", DEGRADED a backup (used only when healthy hosts run short).
  */
 import type { Algorithm, Backend, BackendState, HealthCheck, Pool } from "../../model/types.js";
+import { uniqueIds } from "../../model/ids.js";
 import { isIpAddress, parseAddress } from "../address.js";
 import type { PMap, PNode } from "../yaml-lines.js";
 import { at, type Ctx, durationMs, entry, error, get, has, listOf, mapOf, mapsOf, scalar, str, typeUrl, uint, warn } from "./values.js";
@@ -387,15 +388,3 @@ function toBackend(raw: RawEndpoint, weight: number | null, state: BackendState,
   return b;
 }
 
-/** Backend ids are unique within a pool: a repeated address gets "#2", "#3". */
-export function uniqueIds(backends: Backend[]): void {
-  const seen = new Map<string, number>();
-  for (const b of backends) {
-    const n = (seen.get(b.id) ?? 0) + 1;
-    seen.set(b.id, n);
-    if (n > 1) {
-      b.notes.push(`the same address is listed ${n} times`);
-      b.id = `${b.id}#${n}`;
-    }
-  }
-}

@@ -1,5 +1,6 @@
 /** Turning the proxies read from a file into the model's pools and routes. */
 
+import { uniqueIds } from "../../model/ids.js";
 import {
   type Algorithm,
   type Backend,
@@ -27,7 +28,7 @@ export function buildPool(p: Proxy, file: string): Pool {
     algorithm: algorithm(conf, file),
     allBackups: conf.allBackups,
     backupsSupported: true,
-    backends: uniqueIds(p.body.servers.map((s) => buildBackend(s, conf, file))),
+    backends: withUniqueIds(p.body.servers.map((s) => buildBackend(s, conf, file))),
     settings: { mode: conf.mode, ...conf.settings },
     loc: { ...section.loc },
   };
@@ -89,10 +90,8 @@ function notes({ address, template }: ServerDecl): string[] {
   return out;
 }
 
-/** Ids must be unique within a pool: later servers at the same address get `#2`, `#3`... */
-function uniqueIds(backends: Backend[]): Backend[] {
-  const seen = new Set<string>();
-  for (const b of backends) b.id = claimUnique(seen, b.id);
+function withUniqueIds(backends: Backend[]): Backend[] {
+  uniqueIds(backends);
   return backends;
 }
 

@@ -1,5 +1,6 @@
 /** nginx `upstream` blocks into pools: servers, their parameters and the balancing method. */
 import { type Algorithm, type Backend, type Diagnostic, type HealthCheck, loc, type Pool } from "../../model/types.js";
+import { uniqueIds } from "../../model/ids.js";
 import { parseAddress } from "../address.js";
 import { parseDuration } from "../duration.js";
 import { error, warning } from "./diag.js";
@@ -60,7 +61,7 @@ export function upstreamToPool(d: Directive, ctx: NginxContext, file: string, di
       diags.push(error(`no servers are inside upstream "${name}"`, d, file));
     }
   }
-  disambiguateIds(pool.backends);
+  uniqueIds(pool.backends);
   return pool;
 }
 
@@ -188,12 +189,3 @@ function intValue(text: string | undefined): number | null {
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : null;
 }
 
-/** Two servers with one address are two servers: keep ids unique within the pool. */
-export function disambiguateIds(backends: Backend[]): void {
-  const seen = new Map<string, number>();
-  for (const b of backends) {
-    const n = (seen.get(b.id) ?? 0) + 1;
-    seen.set(b.id, n);
-    if (n > 1) b.id = `${b.id}#${n}`;
-  }
-}

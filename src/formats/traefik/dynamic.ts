@@ -3,6 +3,7 @@
  * services. Load-balancer services are pools; routers are routes whose targets are found by
  * walking weighted, mirroring and failover services down to pools (see graph.ts).
  */
+import { uniqueIds } from "../../model/ids.js";
 import type { Algorithm, Backend, HealthCheck, Listener, Loc, Pool, Route, Target } from "../../model/types.js";
 import { parseAddress } from "../address.js";
 import { describeNode, type PEntry, type PMap, type PNode } from "../yaml-lines.js";
@@ -332,17 +333,6 @@ function address(where: string, proto: Protocol): Pick<Backend, "id" | "host" | 
   return out;
 }
 
-function uniqueIds(backends: Backend[]): void {
-  const seen = new Map<string, number>();
-  for (const b of backends) {
-    const n = (seen.get(b.id) ?? 0) + 1;
-    seen.set(b.id, n);
-    if (n > 1) {
-      b.notes.push(`the same server is listed ${n} times`);
-      b.id = `${b.id}#${n}`;
-    }
-  }
-}
 
 /** Weighted services with a healthCheck hear about their children's health: note it on the pools. */
 function propagation(ctx: Ctx, proto: Protocol, services: Map<string, ServiceDef>, pools: Map<string, Pool>): void {
