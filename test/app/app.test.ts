@@ -297,3 +297,37 @@ describe("other formats through the app", () => {
     );
   });
 });
+
+describe("comments on what is not in the diff, and on what got fixed", () => {
+  it("comments at file level for a deleted config file, and resolves inline comments once fixed", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    await h.send(opened(n));
+    const before = h.gh.reviewComments("acme", "shop", n).filter((c) => c.body.includes("lb-review critical"));
+    expect(before.length).toBeGreaterThan(0);
+
+    // The author reverts the drain: every earlier finding is gone.
+    h.gh.pushToPull("acme", "shop", n, { files: { "lb/storefront.conf": INCIDENT_BEFORE }, author: "alice" });
+    await h.send(synchronize(n));
+    for (const c of before) expect(h.gh.reviewComments("acme", "shop", n).find((x) => x.id === c.id)!.body).toMatch(/^✅ Resolved in [0-9a-f]{7}/);
+    expect(lastCheck(h.gh)!.conclusion).toBe("success");
+
+    // Deleting the file: the finding sits on no diff line, so it is a file-level comment.
+    h.gh.pushToPull("acme", "shop", n, { files: { "lb/storefront.conf": null }, author: "alice" });
+    await h.send(synchronize(n));
+    const fileLevel = h.gh.reviewComments("acme", "shop", n).filter((c) => c.subjectType === "file");
+    expect(fileLevel).toHaveLength(1);
+    expect(fileLevel[0]).toMatchObject({ path: "lb/storefront.conf", body: expect.stringContaining("lb-config-deleted") });
+  });
+});
+
+describe("organization defaults", () => {
+  it("reads the policy through _extends from the organization's .github repository", async () => {
+    h = await startHarness();
+    h.gh.addRepo({ owner: "acme", name: ".github" });
+    h.gh.commit("acme", ".github", { branch: "main", files: { ".github/lb-review.yml": "approvals:\n  critical: { count: 3, teams: [sre] }\n" } });
+    const n = incidentPull(h.gh, { policy: "_extends: .github\n" });
+    await h.send(opened(n));
+    expect(lastCheck(h.gh)!.output.title).toBe("Critical: needs 0 of 3 approvals from @acme/sre");
+  });
+});
