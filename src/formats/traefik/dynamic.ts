@@ -152,9 +152,11 @@ function serviceNode(ctx: Ctx, proto: Protocol, id: string, services: Map<string
   }
   const def = services.get(name);
   if (!def || def.kind === "loadBalancer") {
+    // Not declared here: another file may hold it, as a load balancer (the linker finds it) or as
+    // a weighted/mirroring service we cannot follow across files, so unresolved means unknown.
     return {
       kind: "leaf",
-      target: (weight, loc) => ({ kind: "ref", poolKey: serviceKey(proto, name), name, unresolved: "missing", weight, loc }),
+      target: (weight, loc) => ({ kind: "ref", poolKey: serviceKey(proto, name), name, unresolved: def ? "missing" : "external", weight, loc }),
     };
   }
   const child = (n: PNode | undefined, key: string): Child | null => {
