@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPolicy } from "../../src/policy/load.js";
 
@@ -42,5 +44,15 @@ describe("policy file", () => {
     expect(errorsOf("rules:\n  share-shift:\n    severity: huge\n")).toEqual([[3, expect.stringMatching(/must be one of/)]]);
     expect(errorsOf("files:\n  - path: x\n    format: apache\n")).toEqual([[3, expect.stringMatching(/^files\.0\.format: /)]]);
     expect(errorsOf("a: [\n")[0]![1]).toMatch(/invalid YAML/);
+  });
+});
+
+describe("the README's policy example", () => {
+  it("is a valid policy", () => {
+    const readme = readFileSync(resolve(import.meta.dirname, "../../README.md"), "utf8");
+    const example = readme.match(/## Policy: `\.github\/lb-review\.yml`[\s\S]*?```yaml\n([\s\S]*?)```/)![1]!;
+    const loaded = loadPolicy(example, "README.md");
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.policy.approvals.critical).toEqual({ count: 2, teams: ["network"], users: [] });
   });
 });
