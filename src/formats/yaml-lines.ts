@@ -1,13 +1,16 @@
 /**
  * A positioned tree for structured config (YAML, JSON, TOML): plain values with the 1-based
  * line span of every node, so parsers can point diagnostics and model elements at lines.
- * YAML and JSON are read with `yaml` (parseAllDocuments + LineCounter); aliases are expanded
- * only after `toJS` has checked them against an alias budget, so alias bombs stay cheap.
+ * YAML and JSON are read with `yaml` (parseAllDocuments + LineCounter).
+ *
+ * Aliases are resolved by our own anchor index, under a per-document budget, instead of
+ * `Document.toJS({ maxAliasCount })` or `Alias.resolve`: both walk the document for each alias,
+ * which is quadratic (tens of seconds for a 1 MB file with many anchors).
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node as YamlNode, parseAllDocuments, type Document } from "yaml";
+import { type Alias, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node as YamlNode, parseAllDocuments, type Document, visit } from "yaml";
 import type { Diagnostic } from "../model/types.js";
 
-interface Span {
+export interface Span {
   line: number;
   endLine: number;
 }
@@ -15,6 +18,8 @@ interface Span {
 export interface PScalar extends Span {
   kind: "scalar";
   value: string | number | boolean | null;
+  /** A number, boolean or null as written (`1.10`, `0x1F`, `yes`), for messages. */
+  source?: string;
 }
 
 export interface PEntry extends Span {
@@ -32,13 +37,16 @@ export interface PSeq extends Span {
   items: PNode[];
 }
 
-export type PNode = PScalar | PMap | PSeq;
+/** A node reached through an alias has the alias's span, and its anchor's span in `anchored`. */
+export type PNode = (PScalar | PMap | PSeq) & { anchored?: Span };
 
 export interface PDocument {
   /** null for an empty document, or one that could not be read. */
   root: PNode | null;
   line: number;
   endLine: number;
+  /** yaml reported errors in it: `root` is what it recovered. */
+  hasErrors: boolean;
 }
 
 export interface YamlParseResult {
@@ -46,8 +54,11 @@ export interface YamlParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** yaml's own default: enough for ordinary anchors, far too few for a billion laughs. */
-export const MAX_ALIAS_COUNT = 100;
+/**
+ * How many nodes a document may expand to through its aliases: a "billion laughs" document is
+ * rejected in linear time, before it is converted.
+ */
+export const MAX_EXPANDED_NODES = 100_000;
 
 /** Reads every `---` document; syntax errors become diagnostics on their lines, never exceptions. */
 export function parseYamlDocuments(text: string, file: string): YamlParseResult {
@@ -67,24 +78,29 @@ export function parseYamlDocuments(text: string, file: string): YamlParseResult 
     const problems = [...doc.errors.map((e) => ["error", e] as const), ...doc.warnings.map((w) => ["warning", w] as const)];
     for (const [severity, e] of problems) {
       const line = lineAt(e.pos[0]);
-      diagnostics.push({ severity, message: `YAML: ${firstLine(e)}`, loc: { file, line, endLine: line } });
+      diagnostics.push({ severity, message: `YAML: ${firstLine(e)}`, loc: { file, line, endLine: Math.max(line, lineAt(e.pos[1] - 1)) } });
     }
-    try {
-      // Expands aliases with yaml's budget: throws on alias bombs before we walk anything.
-      doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (e) {
-      diagnostics.push({ severity: "error", message: `YAML: ${firstLine(e)}`, loc: { file, ...span } });
-      documents.push({ root: null, ...span });
+    const hasErrors = doc.errors.length > 0;
+    const anchors = indexAnchors(doc);
+    const bad = badAlias(anchors);
+    if (bad) {
+      const line = lineAt(bad.alias.range?.[0] ?? start);
+      diagnostics.push(
+        bad.unresolved
+          ? { severity: "error", message: `YAML: Unresolved alias (the anchor must be set before the alias): ${bad.alias.source}`, loc: { file, line, endLine: line } }
+          : { severity: "error", message: `aliases expand this document to more than ${MAX_EXPANDED_NODES} nodes (an alias bomb?): not read`, loc: { file, line, endLine: line } },
+      );
+      documents.push({ root: null, ...span, hasErrors });
       continue;
     }
     let root: PNode | null = null;
     try {
-      root = doc.contents ? convert(doc, doc.contents as YamlNode, text, lineAt, new Map()) : null;
+      root = doc.contents ? convert(doc.contents as YamlNode, { anchors, lineAt, memo: new Map() }) : null;
     } catch (e) {
       // Only a stack overflow on absurdly deep nesting gets here.
       diagnostics.push({ severity: "error", message: `YAML: cannot read the document (${firstLine(e)})`, loc: { file, ...span } });
     }
-    documents.push({ root, ...span });
+    documents.push({ root, ...span, hasErrors });
   }
   return { documents, diagnostics };
 }
@@ -101,44 +117,133 @@ function endLineOf(text: string, lineAt: (o: number) => number, start: number, e
   return lineAt(Math.max(start, i));
 }
 
-type Converting = Map<YamlNode, PNode | "converting">;
+interface Anchors {
+  /** Anchored nodes by name, in document order. */
+  byName: Map<string, { offset: number; node: YamlNode }[]>;
+  aliases: Alias[];
+}
 
-function convert(doc: Document.Parsed, node: YamlNode, text: string, lineAt: (o: number) => number, memo: Converting): PNode {
-  const [start = 0, end = start] = node.range ?? [];
-  const span = { line: lineAt(start), endLine: endLineOf(text, lineAt, start, end) };
-  if (isAlias(node)) {
-    const target = node.resolve(doc);
-    if (!target) return { kind: "scalar", value: null, ...span };
-    const done = memo.get(target);
-    if (done === "converting") return { kind: "scalar", value: null, ...span };
-    // An alias points at its anchor's node: same values, the alias's own position.
-    const value = done ?? convert(doc, target, text, lineAt, memo);
-    return { ...value, ...span };
+function indexAnchors(doc: Document.Parsed): Anchors {
+  const byName: Anchors["byName"] = new Map();
+  const aliases: Alias[] = [];
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) aliases.push(node);
+    if (!isNode(node) || isAlias(node) || !node.anchor || !node.range) return;
+    const list = byName.get(node.anchor) ?? [];
+    list.push({ offset: node.range[0], node });
+    byName.set(node.anchor, list);
+  });
+  return { byName, aliases };
+}
+
+/** The node an alias stands for: the last anchor of that name before it. */
+function resolveAlias(anchors: Anchors, alias: YamlNode): YamlNode | undefined {
+  if (!isAlias(alias)) return alias;
+  const list = anchors.byName.get(alias.source);
+  const at = alias.range?.[0] ?? Number.MAX_SAFE_INTEGER;
+  let lo = 0;
+  let hi = (list?.length ?? 0) - 1;
+  let found: YamlNode | undefined;
+  while (list && lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.offset < at) {
+      found = list[mid]!.node;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
-  const known = memo.get(node);
+  // An alias to an alias cannot be written in YAML (an alias has no anchor), so one step suffices.
+  return found;
+}
+
+/** The first alias without an anchor, or whose expansion takes the document beyond MAX_EXPANDED_NODES. */
+function badAlias(anchors: Anchors): { alias: Alias; unresolved: boolean } | undefined {
+  const sizes = new Map<YamlNode, number>();
+  let total = 0;
+  for (const alias of anchors.aliases) {
+    const target = resolveAlias(anchors, alias);
+    if (!target) return { alias, unresolved: true };
+    total += expandedSize(anchors, target, sizes, 0);
+    if (total > MAX_EXPANDED_NODES) return { alias, unresolved: false };
+  }
+  return undefined;
+}
+
+/** Nodes a value stands for once every alias in it is expanded (memoised, so linear). */
+function expandedSize(anchors: Anchors, node: unknown, sizes: Map<YamlNode, number>, depth: number): number {
+  if (!isNode(node)) return 1;
+  const known = sizes.get(node);
+  if (known !== undefined) return known;
+  if (depth > 200) return MAX_EXPANDED_NODES + 1;
+  sizes.set(node, 1); // a node containing an alias to itself counts once
+  let size = 1;
+  if (isAlias(node)) size = expandedSize(anchors, resolveAlias(anchors, node), sizes, depth + 1);
+  else if (isMap(node)) for (const p of node.items) size += expandedSize(anchors, p.key, sizes, depth + 1) + expandedSize(anchors, p.value, sizes, depth + 1);
+  else if (isSeq(node)) for (const i of node.items) size += expandedSize(anchors, i, sizes, depth + 1);
+  size = Math.min(size, MAX_EXPANDED_NODES + 1);
+  sizes.set(node, size);
+  return size;
+}
+
+interface Converting {
+  anchors: Anchors;
+  lineAt: (offset: number) => number;
+  memo: Map<YamlNode, PNode | "converting">;
+}
+
+/** A node's lines: from its start to where its content ends, trailing comments excluded. */
+function spanOf(node: YamlNode, lineAt: (offset: number) => number): Span {
+  const [start = 0] = node.range ?? [];
+  const line = lineAt(start);
+  const end = Math.max(start + 1, endOffset(node));
+  return { line, endLine: Math.max(line, lineAt(end - 1)) };
+}
+
+/** Where a node's content ends: block collections end at their last item, not after trailing comments. */
+function endOffset(node: YamlNode): number {
+  if ((isMap(node) || isSeq(node)) && !node.flow) {
+    for (let i = node.items.length - 1; i >= 0; i--) {
+      const item: unknown = node.items[i];
+      const last = isPair(item) ? (isNode(item.value) && item.value.range ? item.value : item.key) : item;
+      if (isNode(last) && last.range) return endOffset(last);
+    }
+  }
+  return node.range?.[1] ?? 0;
+}
+
+function convert(node: YamlNode, c: Converting): PNode {
+  const span = spanOf(node, c.lineAt);
+  if (isAlias(node)) {
+    // Every alias resolves (badAlias checked); one inside its own anchor reads as null.
+    const target = resolveAlias(c.anchors, node);
+    const done = target && c.memo.get(target);
+    if (!target || done === "converting") return { kind: "scalar", value: null, ...span };
+    // An alias points at its anchor's node: same values, the alias's own position.
+    const value = done ?? convert(target, c);
+    return { ...value, ...span, anchored: { line: value.line, endLine: value.endLine } };
+  }
+  const known = c.memo.get(node);
   if (known && known !== "converting") return known;
-  memo.set(node, "converting");
+  c.memo.set(node, "converting");
   let out: PNode;
   if (isMap(node)) {
     const entries: PEntry[] = [];
     const merged: PEntry[] = [];
     for (const pair of node.items) {
       if (!isPair(pair)) continue;
-      const keyNode = pair.key as YamlNode | null;
+      const written = pair.key as YamlNode | null;
+      // An alias key reads as its anchor's value, at the alias's position.
+      const keyNode = written ? resolveAlias(c.anchors, written) : undefined;
       const raw: unknown = isScalar(keyNode) ? keyNode.value : keyNode ? keyNode.toJSON?.() : "";
       const key = typeof raw === "symbol" ? (raw.description ?? "") : String(raw ?? "");
-      const [ks = start] = keyNode?.range ?? [];
-      const keyLine = lineAt(ks);
-      const value: PNode = pair.value
-        ? convert(doc, pair.value as YamlNode, text, lineAt, memo)
-        : { kind: "scalar", value: null, line: keyLine, endLine: keyLine };
+      const keySpan = written?.range ? spanOf(written, c.lineAt) : { line: span.line, endLine: span.line };
+      const value: PNode = pair.value ? convert(pair.value as YamlNode, c) : { kind: "scalar", value: null, line: keySpan.line, endLine: keySpan.line };
       if (key === "<<" && isScalar(keyNode)) {
         // YAML merge keys: explicit keys of this mapping win over merged ones.
         const sources = value.kind === "seq" ? value.items : [value];
         for (const s of sources) if (s.kind === "map") merged.push(...s.entries);
         continue;
       }
-      entries.push({ key, value, line: keyLine, endLine: Math.max(keyLine, value.endLine) });
+      entries.push({ key, value, line: keySpan.line, endLine: Math.max(keySpan.endLine, value.endLine) });
     }
     const own = new Set(entries.map((e) => e.key));
     for (const e of merged) {
@@ -148,13 +253,14 @@ function convert(doc: Document.Parsed, node: YamlNode, text: string, lineAt: (o:
     }
     out = { kind: "map", entries, ...span };
   } else if (isSeq(node)) {
-    out = { kind: "seq", items: node.items.map((i) => convert(doc, i as YamlNode, text, lineAt, memo)), ...span };
+    out = { kind: "seq", items: node.items.map((i) => convert(i as YamlNode, c)), ...span };
   } else if (isScalar(node)) {
-    out = { kind: "scalar", value: scalarValue(node.value), ...span };
+    const value = scalarValue(node.value);
+    out = typeof value === "string" || node.source === undefined ? { kind: "scalar", value, ...span } : { kind: "scalar", value, source: node.source, ...span };
   } else {
     out = { kind: "scalar", value: null, ...span };
   }
-  memo.set(node, out);
+  c.memo.set(node, out);
   return out;
 }
 

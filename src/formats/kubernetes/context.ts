@@ -1,7 +1,7 @@
 /** What the per-kind readers share: the object being read and the model being built. */
-import type { Document, YAMLMap } from "yaml";
 import type { Loc, Pool, Route, Target, Workload } from "../../model/types.js";
-import type { Num, Reader } from "./yaml.js";
+import type { PMap } from "../yaml-lines.js";
+import type { Num, Reader } from "./reader.js";
 
 /** One Kubernetes object (a document, or an item of a `List`). */
 export interface Obj {
@@ -10,14 +10,12 @@ export interface Obj {
   name: string;
   /** metadata.namespace, "default" when absent (kubectl's `-n` cannot be seen here). */
   namespace: string;
-  node: YAMLMap;
-  metadata: YAMLMap | undefined;
+  node: PMap;
+  metadata: PMap | undefined;
   /** The whole object. */
   loc: Loc;
   /** The `kind:` line. */
   kindLoc: Loc;
-  /** Its document, whose anchors its aliases refer to. */
-  doc: Document.Parsed;
 }
 
 /** An HPA, applied to the workload it scales once every object of the file is read. */

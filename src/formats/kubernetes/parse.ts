@@ -4,14 +4,14 @@
  * Gateway API and VirtualService rules are routes. Never throws: every problem is a
  * diagnostic with a line.
  */
-import { isMap, isScalar, LineCounter, type Node, parseAllDocuments } from "yaml";
 import { emptyModel, type Loc, loc, type Model } from "../../model/types.js";
 import type { Build, Obj } from "./context.js";
 import { groupOf, interpreted } from "./kinds.js";
 import { mergeCanaries, readGatewayRoute, readIngress, readVirtualService } from "./routes.js";
 import { readDestinationRule, readService } from "./services.js";
 import { applyHpas, readHpa, readWorkload } from "./workloads.js";
-import { AliasBudgetExceeded, Reader } from "./yaml.js";
+import { jsonSyntaxError, type PNode, parseYamlDocuments } from "../yaml-lines.js";
+import { Reader } from "./reader.js";
 
 /** Beyond this the file is not parsed (the engine applies its own, smaller cap first). */
 export const MAX_BYTES = 2_000_000;
@@ -24,8 +24,7 @@ export function parseKubernetes(text: string, file: string): Model {
     model.diagnostics.push({ severity: "error", message: `file is over ${MAX_BYTES} characters: not evaluated`, loc: loc(file, 1) });
     return model;
   }
-  const lines = new LineCounter();
-  const r = new Reader(file, lines);
+  const r = new Reader(file);
   const b: Build = { r, pools: [], routes: [], workloads: [], hpas: [], canaries: [] };
   try {
     read(text, b);
@@ -41,26 +40,19 @@ export function parseKubernetes(text: string, file: string): Model {
 function read(text: string, b: Build): void {
   const { r } = b;
   if (/^\s*[{[]/.test(text) && !jsonOk(text, r)) return;
-  const docs = parseAllDocuments(text, { lineCounter: r.lines, merge: true, prettyErrors: true, uniqueKeys: true });
+  const parsed = parseYamlDocuments(text, r.file);
+  for (const d of parsed.diagnostics) (d.severity === "error" ? r.error : r.warn).call(r, d.message, d.loc);
   const objects: Obj[] = [];
   let documents = 0;
-  for (const doc of docs) {
-    for (const e of doc.errors) r.error(`YAML: ${firstLine(e.message)}`, posLoc(r, e.pos[0], e.pos[1]));
-    for (const w of doc.warnings) r.warn(`YAML: ${firstLine(w.message)}`, posLoc(r, w.pos[0], w.pos[1]));
-    if (doc.errors.length > 0) {
+  for (const doc of parsed.documents) {
+    if (doc.hasErrors) {
       // yaml recovers from errors, but a half-read document would be modelled wrongly.
-      if (doc.contents) r.error("this document has YAML errors and was not read", firstLineOf(r, doc.contents));
+      if (doc.root) r.error("this document has YAML errors and was not read", firstLineOf(r, doc.root));
       continue;
     }
-    if (!doc.contents || (isScalar(doc.contents) && doc.contents.value === null)) continue;
+    if (!doc.root || (doc.root.kind === "scalar" && doc.root.value === null)) continue;
     documents++;
-    try {
-      r.enter(doc);
-      collect(r, doc.contents, objects, 0);
-    } catch (e) {
-      if (!(e instanceof AliasBudgetExceeded)) throw e;
-      r.error(e.message, firstLineOf(r, e.at));
-    }
+    collect(r, doc.root, objects, 0);
   }
 
   const seen = new Map<string, Obj>();
@@ -75,14 +67,11 @@ function read(text: string, b: Build): void {
   const order = ["Deployment", "StatefulSet", "ReplicaSet", "Rollout", "HorizontalPodAutoscaler", "Service", "DestinationRule", "Ingress", "HTTPRoute", "GRPCRoute", "VirtualService"];
   const sorted = [...objects].sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind));
   for (const o of sorted) {
-    // Each object reads under its own document's alias index.
     try {
-      r.enter(o.doc);
       readObject(o, b);
     } catch (e) {
-      if (e instanceof AliasBudgetExceeded) r.error(e.message, firstLineOf(r, e.at));
       // A bug of ours costs this object, reported, not the whole file.
-      else r.error(`internal error while reading ${o.kind} ${o.namespace}/${o.name}: ${e instanceof Error ? e.message : String(e)}`, o.kindLoc);
+      r.error(`internal error while reading ${o.kind} ${o.namespace}/${o.name}: ${e instanceof Error ? e.message : String(e)}`, o.kindLoc);
     }
   }
   b.workloads = lastWins(b.workloads, (w) => `${w.kind}/${w.namespace}/${w.name}`);
@@ -99,8 +88,8 @@ function read(text: string, b: Build): void {
 }
 
 /** Finds the objects of a document: the document itself, or the items of a List. */
-function collect(r: Reader, node: Node, out: Obj[], depth: number): void {
-  if (!isMap(node)) {
+function collect(r: Reader, node: PNode, out: Obj[], depth: number): void {
+  if (node.kind !== "map") {
     r.error("a Kubernetes manifest must be a mapping with apiVersion and kind", node);
     return;
   }
@@ -111,11 +100,7 @@ function collect(r: Reader, node: Node, out: Obj[], depth: number): void {
     return;
   }
   if (kind.value.endsWith("List") && depth === 0 && !interpreted(apiVersion.value, kind.value)) {
-    for (const item of r.seq(node, "items", "items")?.items ?? []) {
-      const n = r.deref(item);
-      if (n) collect(r, n, out, depth + 1);
-      else r.error("a List item must be a mapping", item);
-    }
+    for (const item of r.seq(node, "items", "items")?.items ?? []) collect(r, item, out, depth + 1);
     return;
   }
   if (!interpreted(apiVersion.value, kind.value)) return;
@@ -127,7 +112,7 @@ function collect(r: Reader, node: Node, out: Obj[], depth: number): void {
   }
   if (!NAME.test(name.value)) r.warn(`metadata.name ${JSON.stringify(name.value)} is not a valid Kubernetes name`, name.loc);
   const namespace = r.string(metadata, "namespace", "metadata.namespace")?.value ?? "default";
-  out.push({ apiVersion: apiVersion.value, kind: kind.value, name: name.value, namespace, node, metadata, loc: r.loc(node), kindLoc: kind.loc, doc: r.current! });
+  out.push({ apiVersion: apiVersion.value, kind: kind.value, name: name.value, namespace, node, metadata, loc: r.loc(node), kindLoc: kind.loc });
 }
 
 function readObject(o: Obj, b: Build): void {
@@ -155,16 +140,9 @@ function readObject(o: Obj, b: Build): void {
  * trailing comma or a comment. A manifest kubectl rejects is not read.
  */
 function jsonOk(text: string, r: Reader): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const position = /position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split("\n").length : 1;
-    r.error(`JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`, loc(r.file, line));
-    return false;
-  }
+  const bad = jsonSyntaxError(text);
+  if (bad) r.error(bad.message, loc(r.file, bad.line));
+  return !bad;
 }
 
 /** A key declared twice in one file: the later document wins, as with kubectl apply. */
@@ -178,16 +156,7 @@ function byLine(a: { loc: Loc }, b: { loc: Loc }): number {
   return a.loc.line - b.loc.line;
 }
 
-function firstLine(message: string): string {
-  return message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-}
-
-function posLoc(r: Reader, start: number, end: number): Loc {
-  const line = r.lines.linePos(start).line;
-  return loc(r.file, line, Math.max(line, r.lines.linePos(Math.max(start, end - 1)).line));
-}
-
-function firstLineOf(r: Reader, node: unknown): Loc {
+function firstLineOf(r: Reader, node: PNode): Loc {
   const l = r.loc(node);
   return { ...l, endLine: l.line };
 }

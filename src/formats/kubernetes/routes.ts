@@ -3,11 +3,11 @@
  * rules and Istio VirtualService routes. Each branch of traffic is one Route; its targets point
  * at Service pools (resolved by the linker, possibly in another file) or DestinationRule subsets.
  */
-import { isMap, isScalar, isSeq, type Node, type YAMLMap, type YAMLSeq } from "yaml";
 import type { Listener, Loc, Route, Target } from "../../model/types.js";
 import type { Build, CanaryPath, Obj } from "./context.js";
 import { serviceKey, serviceOfHost, subsetKey } from "./services.js";
-import type { Reader } from "./yaml.js";
+import type { PMap, PNode, PSeq } from "../yaml-lines.js";
+import type { Reader } from "./reader.js";
 
 /** The object each route key came from, to tell a conflict between objects from a repeated object. */
 const owners = new WeakMap<Route, string>();
@@ -114,11 +114,11 @@ function canaryNumber(r: Reader, loc: Loc | undefined, text: string | undefined,
 }
 
 /** A predicate: whether a host is covered by one of the Ingress's TLS entries. */
-function tlsHosts(r: Reader, spec: YAMLMap): (host: string) => boolean {
+function tlsHosts(r: Reader, spec: PMap): (host: string) => boolean {
   const hosts: string[] = [];
   for (const t of r.maps(r.seq(spec, "tls", "spec.tls"), "a tls entry")) {
     for (const h of r.seq(t, "hosts", "tls hosts")?.items ?? []) {
-      const s = r.asString(r.deref(h), "a tls host");
+      const s = r.asString(h, "a tls host");
       if (s) hosts.push(s.value);
     }
   }
@@ -126,7 +126,7 @@ function tlsHosts(r: Reader, spec: YAMLMap): (host: string) => boolean {
 }
 
 /** networking.k8s.io/v1 `service: {name, port}` or `resource`, extensions/v1beta1 `serviceName`/`servicePort`. */
-function ingressTarget(r: Reader, backend: YAMLMap, namespace: string): Target | undefined {
+function ingressTarget(r: Reader, backend: PMap, namespace: string): Target | undefined {
   const loc = r.loc(backend);
   const service = r.map(backend, "service", "backend.service");
   if (service) {
@@ -242,7 +242,7 @@ export function readGatewayRoute(o: Obj, b: Build): void {
   });
 }
 
-function gatewayMatch(r: Reader, m: YAMLMap, grpc: boolean): string {
+function gatewayMatch(r: Reader, m: PMap, grpc: boolean): string {
   const parts: string[] = [];
   const path = r.map(m, "path", "match path");
   if (path) {
@@ -251,8 +251,8 @@ function gatewayMatch(r: Reader, m: YAMLMap, grpc: boolean): string {
     parts.push(`path ${op}${r.text(path, "value") ?? "/"}`);
   }
   const method = r.entry(m, "method");
-  if (method && grpc && isMap(method.value)) parts.push(`grpc ${r.text(method.value, "service") ?? "*"}/${r.text(method.value, "method") ?? "*"}`);
-  else if (method && isScalar(method.value)) parts.push(`method ${String(method.value.value)}`);
+  if (method && grpc && method.value.kind === "map") parts.push(`grpc ${r.text(method.value, "service") ?? "*"}/${r.text(method.value, "method") ?? "*"}`);
+  else if (method && method.value.kind === "scalar") parts.push(`method ${String(method.value.value)}`);
   for (const [field, word] of [["headers", "header"], ["queryParams", "query"]] as const) {
     for (const h of r.maps(r.seq(m, field, `match ${field}`), `a ${word} match`)) {
       const op = r.text(h, "type") === "RegularExpression" ? "~" : "=";
@@ -279,7 +279,7 @@ export function readVirtualService(o: Obj, b: Build): void {
   }
   const strings = (key: string) =>
     (r.seq(spec, key, `spec.${key}`)?.items ?? []).flatMap((i) => {
-      const s = r.asString(r.deref(i), `a ${key} entry`);
+      const s = r.asString(i, `a ${key} entry`);
       return s ? [s] : [];
     });
   const gateways = strings("gateways").map((g) => g.value);
@@ -307,7 +307,7 @@ export function readVirtualService(o: Obj, b: Build): void {
   }
 }
 
-function destination(r: Reader, d: YAMLMap, namespace: string, count: number): Target[] {
+function destination(r: Reader, d: PMap, namespace: string, count: number): Target[] {
   const dest = r.map(d, "destination", "route destination");
   const host = r.string(dest, "host", "destination host");
   if (!dest || !host) {
@@ -334,35 +334,34 @@ function destination(r: Reader, d: YAMLMap, namespace: string, count: number): T
   return [{ kind: "external", name: `host ${host.value}`, weight, loc }];
 }
 
-function istioMatch(r: Reader, m: YAMLMap): string {
+function istioMatch(r: Reader, m: PMap): string {
   const parts: string[] = [];
-  const stringMatch = (node: Node): string => {
-    if (!isMap(node)) return isScalar(node) ? String(node.value) : "?";
+  const stringMatch = (node: PNode): string => {
+    if (node.kind !== "map") return node.kind === "scalar" ? String(node.value) : "?";
     for (const [key, op] of [["exact", "= "], ["prefix", ""], ["regex", "~ "]] as const) {
       const v = r.text(node, key);
       if (v !== undefined) return `${op}${v}`;
     }
     return "?";
   };
-  for (const e of r.entries(m)) {
-    const key = String(e.key.value);
+  for (const e of m.entries) {
+    const key = e.key;
     if (key === "name") continue;
     if (key === "headers" || key === "queryParams" || key === "withoutHeaders") {
       const word = key === "headers" ? "header" : key === "queryParams" ? "query" : "!header";
-      if (isMap(e.value)) for (const h of r.entries(e.value)) parts.push(`${word} ${String(h.key.value)} ${stringMatch(h.value)}`);
+      if (e.value.kind === "map") for (const h of e.value.entries) parts.push(`${word} ${h.key} ${stringMatch(h.value)}`);
       continue;
     }
-    if (isMap(e.value) && ["uri", "scheme", "method", "authority"].includes(key)) parts.push(`${key} ${stringMatch(e.value)}`);
-    else if (isMap(e.value)) parts.push(`${key} ${r.entries(e.value).map((x) => `${String(x.key.value)}=${isScalar(x.value) ? String(x.value.value) : "?"}`).join(",")}`);
-    else if (isSeq(e.value)) parts.push(`${key} ${listText(r, e.value)}`);
-    else if (isScalar(e.value)) parts.push(`${key} ${String(e.value.value)}`);
+    if (e.value.kind === "map" && ["uri", "scheme", "method", "authority"].includes(key)) parts.push(`${key} ${stringMatch(e.value)}`);
+    else if (e.value.kind === "map") parts.push(`${key} ${e.value.entries.map((x) => `${x.key}=${x.value.kind === "scalar" ? String(x.value.value) : "?"}`).join(",")}`);
+    else if (e.value.kind === "seq") parts.push(`${key} ${listText(e.value)}`);
+    else if (e.value.kind === "scalar") parts.push(`${key} ${String(e.value.value)}`);
   }
   return parts.length > 0 ? parts.join(" and ") : "any request";
 }
 
-function listText(r: Reader, s: YAMLSeq): string {
+function listText(s: PSeq): string {
   return s.items
-    .map((i) => r.deref(i))
-    .map((n) => (isScalar(n) ? String(n.value) : "?"))
+    .map((n) => (n.kind === "scalar" ? String(n.value) : "?"))
     .join(",");
 }

@@ -2,10 +2,10 @@
  * Services and Istio DestinationRule subsets become pools whose backends the linker fills from
  * the workloads their selector matches (in any file of the version).
  */
-import { isMap, isScalar, type YAMLMap } from "yaml";
 import type { Algorithm, Loc, Pool } from "../../model/types.js";
 import type { Build, Obj } from "./context.js";
-import type { Reader } from "./yaml.js";
+import type { PMap } from "../yaml-lines.js";
+import type { Reader } from "./reader.js";
 
 export const serviceKey = (namespace: string, name: string) => `kubernetes:service:${namespace}/${name}`;
 export const subsetKey = (namespace: string, host: string, subset: string) => `kubernetes:subset:${namespace}/${host}/${subset}`;
@@ -60,7 +60,7 @@ export function readService(o: Obj, b: Build): void {
   b.pools.push(pool);
 }
 
-function portText(r: Reader, p: YAMLMap): string {
+function portText(r: Reader, p: PMap): string {
   const port = r.int(p, "port", "port", 1, 65535);
   if (!r.entry(p, "port")) r.error("a Service port needs `port`", p);
   const target = r.intOrString(p, "targetPort", "targetPort");
@@ -135,7 +135,7 @@ export function readDestinationRule(o: Obj, b: Build): void {
 }
 
 /** Istio's default (no loadBalancer, or UNSPECIFIED) is LEAST_REQUEST. Hash and least-request count as weight-proportional. */
-function loadBalancer(r: Reader, lb: YAMLMap | undefined, where: Loc | undefined): Algorithm {
+function loadBalancer(r: Reader, lb: PMap | undefined, where: Loc | undefined): Algorithm {
   if (!lb) return { name: "least-request", args: [] };
   const loc = where ?? r.loc(lb);
   const simple = r.string(lb, "simple", "loadBalancer.simple");
@@ -150,8 +150,8 @@ function loadBalancer(r: Reader, lb: YAMLMap | undefined, where: Loc | undefined
     const cookie = r.entry(hash, "httpCookie");
     const args = [
       ...(r.text(hash, "httpHeaderName") !== undefined ? [`header ${r.text(hash, "httpHeaderName")}`] : []),
-      ...(cookie && isMap(cookie.value) ? [`cookie ${r.text(cookie.value, "name") ?? "?"}`] : []),
-      ...(r.entry(hash, "useSourceIp") && isScalar(r.entry(hash, "useSourceIp")!.value) ? ["source-ip"] : []),
+      ...(cookie && cookie.value.kind === "map" ? [`cookie ${r.text(cookie.value, "name") ?? "?"}`] : []),
+      ...(r.entry(hash, "useSourceIp")?.value.kind === "scalar" ? ["source-ip"] : []),
       ...(r.text(hash, "httpQueryParameterName") !== undefined ? [`query ${r.text(hash, "httpQueryParameterName")}`] : []),
     ];
     return { name: "hash", args, loc };

@@ -3,10 +3,10 @@
  * replica of every Service that selects their pod labels); HorizontalPodAutoscalers set the
  * replica count of the workload they scale.
  */
-import { isMap, isScalar, type YAMLMap } from "yaml";
 import type { HealthCheck, Loc, Workload } from "../../model/types.js";
 import type { Build, Hpa, Obj } from "./context.js";
-import type { Reader } from "./yaml.js";
+import type { PMap } from "../yaml-lines.js";
+import type { Reader } from "./reader.js";
 
 export function readWorkload(o: Obj, b: Build): void {
   const { r } = b;
@@ -22,7 +22,7 @@ export function readWorkload(o: Obj, b: Build): void {
   if (entry) {
     const n = r.int(spec, "replicas", "spec.replicas");
     replicas = n?.value ?? null;
-    where = n?.loc ?? r.keyLoc(entry);
+    where = n?.loc ?? r.loc(entry);
   } else if (r.entry(spec, "workloadRef")) {
     // A Rollout may take its pod template (and scale) from a Deployment named by workloadRef.
     replicas = 1;
@@ -48,7 +48,7 @@ export function readWorkload(o: Obj, b: Build): void {
 }
 
 /** The readiness probe of the first container: what takes a pod out of its Services' endpoints. */
-function readiness(r: Reader, template: YAMLMap, o: Obj): HealthCheck {
+function readiness(r: Reader, template: PMap, o: Obj): HealthCheck {
   const podSpec = r.map(template, "spec", "spec.template.spec");
   const containers = r.maps(r.seq(podSpec, "containers", "spec.template.spec.containers"), "a container");
   if (podSpec && containers.length === 0) r.error(`${o.kind} ${o.name}: the pod template has no containers`, podSpec);
@@ -59,7 +59,7 @@ function readiness(r: Reader, template: YAMLMap, o: Obj): HealthCheck {
   const fall = r.int(probe, "failureThreshold", "readinessProbe.failureThreshold", 1)?.value ?? 3;
   const rise = r.int(probe, "successThreshold", "readinessProbe.successThreshold", 1)?.value ?? 1;
   const base = { intervalMs: interval * 1000, rise, fall, loc: r.at(first, "readinessProbe") ?? r.loc(probe) };
-  const port = (m: YAMLMap | undefined) => r.text(m, "port") ?? "?";
+  const port = (m: PMap | undefined) => r.text(m, "port") ?? "?";
   const http = r.map(probe, "httpGet", "readinessProbe.httpGet");
   if (http) return { kind: "http", ...base, detail: `GET ${r.text(http, "path") ?? "/"} :${port(http)}` };
   const grpc = r.map(probe, "grpc", "readinessProbe.grpc");
@@ -68,8 +68,8 @@ function readiness(r: Reader, template: YAMLMap, o: Obj): HealthCheck {
   if (tcp) return { kind: "tcp", ...base, detail: `tcp :${port(tcp)}` };
   const exec = r.map(probe, "exec", "readinessProbe.exec");
   if (exec) {
-    const command = r.seq(exec, "command", "readinessProbe.exec.command")?.items.map((i) => r.deref(i)) ?? [];
-    const words = command.map((n) => (isScalar(n) ? String(n.value) : "…"));
+    const command = r.seq(exec, "command", "readinessProbe.exec.command")?.items ?? [];
+    const words = command.map((n) => (n.kind === "scalar" ? String(n.value) : "…"));
     return { kind: "tcp", ...base, detail: `exec ${words.join(" ")}`.trim() };
   }
   r.error("readinessProbe needs one of httpGet, grpc, tcpSocket or exec", probe);
@@ -80,18 +80,18 @@ function readiness(r: Reader, template: YAMLMap, o: Obj): HealthCheck {
  * Argo Rollouts: canary steps describe a progression, not a state. At rest (after promotion)
  * the new version takes 100%, so no split is modelled; the steps are shown as a note.
  */
-function rolloutNotes(r: Reader, spec: YAMLMap): string[] {
+function rolloutNotes(r: Reader, spec: PMap): string[] {
   const strategy = r.map(spec, "strategy", "spec.strategy");
   const notes: string[] = [];
   const canary = r.map(strategy, "canary", "spec.strategy.canary");
   if (canary) {
     const steps = r.maps(r.seq(canary, "steps", "spec.strategy.canary.steps"), "a canary step").map((step) => {
-      const e = r.entries(step)[0];
+      const e = step.entries[0];
       if (!e) return "?";
-      const name = String(e.key.value);
-      if (name === "setWeight") return `setWeight ${isScalar(e.value) ? String(e.value.value) : "?"}`;
+      const name = e.key;
+      if (name === "setWeight") return `setWeight ${e.value.kind === "scalar" ? String(e.value.value) : "?"}`;
       if (name === "pause") {
-        const duration = isMap(e.value) ? r.text(e.value, "duration") : undefined;
+        const duration = e.value.kind === "map" ? r.text(e.value, "duration") : undefined;
         return duration ? `pause ${duration}` : "pause";
       }
       return name;
