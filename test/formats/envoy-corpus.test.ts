@@ -2,17 +2,9 @@ import { describe, expect, it } from "vitest";
 import { poolShares } from "../../src/diff/shares.js";
 import { envoy } from "../../src/formats/envoy/index.js";
 import type { Model } from "../../src/model/types.js";
-import { CORPUS_SKIP_REASON, corpusAvailable, corpusFiles } from "../support/corpus.js";
+import { CORPUS_SKIP_REASON, corpusAvailable, lineOf, parsedCorpus } from "../support/corpus.js";
 
-const files = corpusFiles("envoy");
-const models = new Map<string, Model>(files.map((f) => [f.name, envoy.parse(f.text, `corpus/${f.name}`)]));
-const model = (name: string) => {
-  const m = models.get(name);
-  if (!m) throw new Error(`corpus file ${name} is missing`);
-  return m;
-};
-const text = (name: string) => files.find((f) => f.name === name)!.text;
-const lineOf = (t: string, needle: string) => t.split("\n").findIndex((l) => l.includes(needle)) + 1;
+const { files, model, text } = parsedCorpus("envoy", envoy);
 const targets = (m: Model) => m.routes.map((r) => `${r.name}: ${r.targets.map((t) => `${"name" in t ? t.name : t.kind}*${t.weight}`).join(" ")}`);
 
 describe.skipIf(!corpusAvailable)(`envoy corpus${corpusAvailable ? "" : ` (${CORPUS_SKIP_REASON})`}`, () => {

@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { terraform } from "../../src/formats/terraform/index.js";
 import type { Model } from "../../src/model/types.js";
-import { CORPUS_SKIP_REASON, corpusAvailable, corpusFiles } from "../support/corpus.js";
+import { CORPUS_SKIP_REASON, corpusAvailable, parsedCorpus } from "../support/corpus.js";
 
-const files = corpusFiles("terraform-aws");
-const models = new Map<string, Model>(files.map((f) => [f.name, terraform.parse(f.text, `corpus/${f.name}`)]));
-const model = (name: string) => {
-  const m = models.get(name);
-  if (!m) throw new Error(`corpus file ${name} is missing`);
-  return m;
-};
+const { files, model } = parsedCorpus("terraform-aws", terraform);
 const summary = (m: Model) => ({
   pools: m.pools.map((p) => `${p.key} ${p.algorithm.name}`),
   workloads: m.workloads.map((w) => `${w.name}→${w.labels.target_group}×${w.replicas}`),

@@ -3,17 +3,9 @@ import { routeShares } from "../../src/diff/shares.js";
 import { traefik } from "../../src/formats/traefik/index.js";
 import { link } from "../../src/model/link.js";
 import type { Model } from "../../src/model/types.js";
-import { CORPUS_SKIP_REASON, corpusAvailable, corpusFiles } from "../support/corpus.js";
+import { CORPUS_SKIP_REASON, corpusAvailable, lineOf, parsedCorpus } from "../support/corpus.js";
 
-const files = corpusFiles("traefik");
-const models = new Map<string, Model>(files.map((f) => [f.name, traefik.parse(f.text, `corpus/${f.name}`)]));
-const model = (name: string) => {
-  const m = models.get(name);
-  if (!m) throw new Error(`corpus file ${name} is missing`);
-  return m;
-};
-const text = (name: string) => files.find((f) => f.name === name)!.text;
-const lineOf = (t: string, needle: string) => t.split("\n").findIndex((l) => l.includes(needle)) + 1;
+const { files, model, text } = parsedCorpus("traefik", traefik);
 const targets = (m: Model) => m.routes.map((r) => `${r.key}: ${r.targets.map((t) => `${"name" in t ? t.name : t.kind}*${t.weight}`).join(" ")}`);
 const shares = (m: Model, key: string) => {
   const copy = structuredClone(m);
