@@ -47,7 +47,7 @@ export interface ClusterInfo {
 }
 
 export function buildCluster(ctx: Ctx, node: PMap, name: string): ClusterInfo {
-  const customType = has(node, "cluster_type");
+  const customType = has(ctx, node, "cluster_type");
   const discovery = customType ? "CUSTOM" : (str(ctx, node, "type") ?? "STATIC").toUpperCase();
   const pool: Pool = {
     key: clusterKey(name),
@@ -60,7 +60,7 @@ export function buildCluster(ctx: Ctx, node: PMap, name: string): ClusterInfo {
     settings: { type: discovery },
     loc: at(ctx, node),
   };
-  const localityWeighted = isLocalityWeighted(node);
+  const localityWeighted = isLocalityWeighted(ctx, node);
   if (localityWeighted) pool.settings["locality weighting"] = "on";
   const info: ClusterInfo = { pool, node, localityWeighted, discovery, health: clusterHealth(ctx, node, pool), hasEndpoints: false };
   const la = mapOf(ctx, node, "load_assignment");
@@ -68,7 +68,7 @@ export function buildCluster(ctx: Ctx, node: PMap, name: string): ClusterInfo {
     info.hasEndpoints = true;
     pool.backends = readAssignment(ctx, la, info, "cluster");
   }
-  const hosts = entry(node, "hosts");
+  const hosts = entry(ctx, node, "hosts");
   if (hosts && !(hosts.value.kind === "scalar" && hosts.value.value === null)) {
     // The v2 API's flat host list: equal weights, priority 0. Envoy v3 no longer reads it.
     warn(ctx, hosts, `cluster "${name}" uses the v2 "hosts" field; Envoy v3 reads endpoints from load_assignment`);
@@ -84,11 +84,11 @@ export function buildCluster(ctx: Ctx, node: PMap, name: string): ClusterInfo {
 }
 
 function algorithm(ctx: Ctx, node: PMap): Algorithm {
-  const policy = entry(node, "lb_policy");
+  const policy = entry(ctx, node, "lb_policy");
   const lbp = mapOf(ctx, node, "load_balancing_policy");
   if (lbp) {
-    const name = policyName(lbp);
-    const e = entry(node, "load_balancing_policy")!;
+    const name = policyName(ctx, lbp);
+    const e = entry(ctx, node, "load_balancing_policy")!;
     if (name) return { name, args: [], loc: at(ctx, e) };
   }
   if (!policy) return { name: "round-robin", args: [] };
@@ -99,33 +99,33 @@ function algorithm(ctx: Ctx, node: PMap): Algorithm {
 }
 
 /** Best-effort name of a load_balancing_policy's first typed extension, e.g. least-request. */
-function policyName(lbp: PNode, depth = 0): string | null {
-  const first = get(lbp, "policies");
+function policyName(ctx: Ctx, lbp: PNode, depth = 0): string | null {
+  const first = get(ctx, lbp, "policies");
   const item = first?.kind === "seq" ? first.items[0] : undefined;
-  const ext = get(item, "typed_extension_config");
+  const ext = get(ctx, item, "typed_extension_config");
   if (!ext || depth > 4) return null;
-  const typed = get(ext, "typed_config");
+  const typed = get(ctx, ext, "typed_config");
   const type = typeUrl(typed);
-  const extName = scalar(get(ext, "name"));
+  const extName = scalar(get(ctx, ext, "name"));
   const source = type || (typeof extName === "string" ? extName : "");
   // envoy.extensions.load_balancing_policies.least_request.v3.LeastRequest → least_request
   const segment = /load_balancing_policies\.([a-z0-9_]+)/.exec(source)?.[1] ?? source.split(".").pop() ?? "";
   if (segment === "wrr_locality") {
-    const inner = get(typed, "endpoint_picking_policy");
-    return inner ? policyName(inner, depth + 1) : "wrr-locality";
+    const inner = get(ctx, typed, "endpoint_picking_policy");
+    return inner ? policyName(ctx, inner, depth + 1) : "wrr-locality";
   }
   return segment ? segment.replace(/_/g, "-").toLowerCase() : null;
 }
 
-function isLocalityWeighted(node: PMap): boolean {
-  if (get(get(node, "common_lb_config"), "locality_weighted_lb_config") !== undefined) return true;
-  const policies = get(get(node, "load_balancing_policy"), "policies");
+function isLocalityWeighted(ctx: Ctx, node: PMap): boolean {
+  if (get(ctx, get(ctx, node, "common_lb_config"), "locality_weighted_lb_config") !== undefined) return true;
+  const policies = get(ctx, get(ctx, node, "load_balancing_policy"), "policies");
   if (policies?.kind !== "seq") return false;
   return policies.items.some((p) => {
-    const ext = get(p, "typed_extension_config");
-    const typed = get(ext, "typed_config");
-    const name = `${typeUrl(typed)} ${String(scalar(get(ext, "name")) ?? "")}`;
-    return name.includes("wrr_locality") || get(get(typed, "locality_lb_config"), "locality_weighted_lb_config") !== undefined;
+    const ext = get(ctx, p, "typed_extension_config");
+    const typed = get(ctx, ext, "typed_config");
+    const name = `${typeUrl(typed)} ${String(scalar(get(ctx, ext, "name")) ?? "")}`;
+    return name.includes("wrr_locality") || get(ctx, get(ctx, typed, "locality_lb_config"), "locality_weighted_lb_config") !== undefined;
   });
 }
 
@@ -134,26 +134,26 @@ function clusterHealth(ctx: Ctx, node: PMap, pool: Pool): HealthCheck {
   const hc = checks[0];
   if (hc) {
     const out: HealthCheck = { kind: "http", loc: at(ctx, hc) };
-    if (has(hc, "http_health_check")) {
-      const http = get(hc, "http_health_check");
+    if (has(ctx, hc, "http_health_check")) {
+      const http = get(ctx, hc, "http_health_check");
       const path = str(ctx, http, "path");
       if (path === undefined) error(ctx, hc, "http_health_check needs a path");
       out.detail = `${str(ctx, http, "method") ?? "GET"} ${path ?? "?"}`;
-    } else if (has(hc, "grpc_health_check") || entry(hc, "grpc_health_check")) {
-      const service = str(ctx, get(hc, "grpc_health_check"), "service_name");
+    } else if (has(ctx, hc, "grpc_health_check") || entry(ctx, hc, "grpc_health_check")) {
+      const service = str(ctx, get(ctx, hc, "grpc_health_check"), "service_name");
       out.detail = service ? `gRPC ${service}` : "gRPC";
-    } else if (entry(hc, "tcp_health_check")) {
+    } else if (entry(ctx, hc, "tcp_health_check")) {
       out.kind = "tcp";
-    } else if (entry(hc, "custom_health_check")) {
+    } else if (entry(ctx, hc, "custom_health_check")) {
       out.kind = "tcp";
-      out.detail = `custom ${str(ctx, get(hc, "custom_health_check"), "name") ?? ""}`.trim();
+      out.detail = `custom ${str(ctx, get(ctx, hc, "custom_health_check"), "name") ?? ""}`.trim();
     } else {
       error(ctx, hc, "health check needs one of http_health_check, tcp_health_check, grpc_health_check or custom_health_check");
     }
     const interval = durationMs(ctx, hc, "interval");
     if (interval === undefined) error(ctx, hc, "health check needs an interval");
     else if (interval !== null) out.intervalMs = interval;
-    if (!entry(hc, "timeout")) error(ctx, hc, "health check needs a timeout");
+    if (!entry(ctx, hc, "timeout")) error(ctx, hc, "health check needs a timeout");
     else durationMs(ctx, hc, "timeout");
     const fall = uint(ctx, hc, "unhealthy_threshold");
     const rise = uint(ctx, hc, "healthy_threshold");
@@ -161,13 +161,13 @@ function clusterHealth(ctx: Ctx, node: PMap, pool: Pool): HealthCheck {
     if (rise === undefined) error(ctx, hc, "health check needs a healthy_threshold");
     if (fall) out.fall = fall.value;
     if (rise) out.rise = rise.value;
-    if (has(node, "outlier_detection")) pool.settings["outlier detection"] = "on";
+    if (has(ctx, node, "outlier_detection")) pool.settings["outlier detection"] = "on";
     return out;
   }
   const od = mapOf(ctx, node, "outlier_detection");
   if (od) {
     // Passive: hosts are ejected after consecutive 5xx (default 5) for base_ejection_time (30s).
-    const out: HealthCheck = { kind: "passive", loc: at(ctx, entry(node, "outlier_detection")!) };
+    const out: HealthCheck = { kind: "passive", loc: at(ctx, entry(ctx, node, "outlier_detection")!) };
     const fails = uint(ctx, od, "consecutive_5xx");
     out.maxFails = fails ? fails.value : 5;
     out.failTimeoutMs = durationMs(ctx, od, "base_ejection_time") ?? 30_000;
@@ -206,7 +206,7 @@ interface Locality {
 export function readAssignment(ctx: Ctx, la: PMap, info: ClusterInfo, source: "cluster" | "eds", assumeLocalityWeights = false): Backend[] {
   const endpoints: Endpoint[] = [];
   const localities: Locality[] = [];
-  const overprovision = uint(ctx, get(la, "policy"), "overprovisioning_factor")?.value ?? 140;
+  const overprovision = uint(ctx, get(ctx, la, "policy"), "overprovisioning_factor")?.value ?? 140;
   for (const lle of mapsOf(ctx, la, "endpoints", "locality")) {
     const lw = uint(ctx, lle, "load_balancing_weight");
     if (lw && lw.value === 0) error(ctx, lw.entry, "locality load_balancing_weight must be at least 1");
@@ -297,7 +297,7 @@ function readLbEndpoint(ctx: Ctx, lb: PMap, info: ClusterInfo): Omit<Endpoint, "
   const named = str(ctx, lb, "endpoint_name");
   let raw: RawEndpoint | null = null;
   if (endpoint) {
-    const address = get(endpoint, "address");
+    const address = get(ctx, endpoint, "address");
     if (!address) error(ctx, endpoint, "endpoint needs an address");
     else raw = readAddress(ctx, address, info);
   } else if (named) {
@@ -315,7 +315,7 @@ function readLbEndpoint(ctx: Ctx, lb: PMap, info: ClusterInfo): Omit<Endpoint, "
       weight = null;
     } else weight = w.value;
   }
-  const statusEntry = entry(lb, "health_status");
+  const statusEntry = entry(ctx, lb, "health_status");
   let status: Endpoint["status"] = "active";
   if (statusEntry) {
     const v = statusEntry.value.kind === "scalar" ? statusEntry.value.value : undefined;
@@ -327,16 +327,16 @@ function readLbEndpoint(ctx: Ctx, lb: PMap, info: ClusterInfo): Omit<Endpoint, "
       if (name !== "UNKNOWN" && name !== "HEALTHY") raw.notes.push(`health_status ${name}`);
     }
   }
-  const hcConfig = get(endpoint, "health_check_config");
+  const hcConfig = get(ctx, endpoint, "health_check_config");
   let health = info.health;
-  if (scalar(get(hcConfig, "disable_active_health_check")) === true && health.kind !== "none" && health.kind !== "passive") {
+  if (scalar(get(ctx, hcConfig, "disable_active_health_check")) === true && health.kind !== "none" && health.kind !== "passive") {
     health = { kind: "none", detail: "active health checking disabled for this endpoint", loc: at(ctx, hcConfig!) };
   }
   return { ...raw, node: lb, weight, status, health };
 }
 
 function readAddress(ctx: Ctx, address: PNode, info: ClusterInfo): RawEndpoint | null {
-  const sock = get(address, "socket_address");
+  const sock = get(ctx, address, "socket_address");
   if (sock) {
     if (sock.kind !== "map") {
       error(ctx, sock, "socket_address must be a mapping");
@@ -363,7 +363,7 @@ function readAddress(ctx: Ctx, address: PNode, info: ClusterInfo): RawEndpoint |
     const id = parsed?.id ?? (port ? `${host}:${port.value}` : host);
     return { id: named && !port ? `${id}:${named}` : id, host, ...(port ? { port: port.value } : {}), notes };
   }
-  const pipe = get(address, "pipe");
+  const pipe = get(ctx, address, "pipe");
   if (pipe) {
     const path = str(ctx, pipe, "path");
     if (!path) {
@@ -372,7 +372,7 @@ function readAddress(ctx: Ctx, address: PNode, info: ClusterInfo): RawEndpoint |
     }
     return { id: `unix:${path}`, host: `unix:${path}`, notes: [] };
   }
-  const internal = get(address, "envoy_internal_address");
+  const internal = get(ctx, address, "envoy_internal_address");
   if (internal) {
     const name = str(ctx, internal, "server_listener_name") ?? "?";
     return { id: `internal:${name}`, notes: ["internal listener"] };

@@ -8,7 +8,7 @@ import { emptyModel, type Model, type Pool } from "../../model/types.js";
 import { describeNode, jsonSyntaxError, type PMap, type PNode, parseYamlDocuments } from "../yaml-lines.js";
 import { buildCluster, type ClusterInfo, clusterKey, readAssignment } from "./cluster.js";
 import { readListener, readRouteConfig, type RouteSink } from "./routes.js";
-import { at, type Ctx, entry, error, get, has, mapsOf, str, typeUrl, warn } from "./values.js";
+import { at, type Ctx, entry, error, get, has, mapsOf, protoKeys, str, typeUrl, warn } from "./values.js";
 
 type Kind = "cluster" | "assignment" | "routes" | "listener";
 
@@ -37,7 +37,7 @@ const CLUSTER_FIELDS = [
 
 export function parseEnvoy(text: string, file: string): Model {
   const model = emptyModel(file, "envoy");
-  const ctx: Ctx = { file, diagnostics: model.diagnostics };
+  const ctx: Ctx = { file, diagnostics: model.diagnostics, match: protoKeys };
   try {
     if (/\.json$/i.test(file)) {
       const bad = jsonSyntaxError(text);
@@ -52,7 +52,7 @@ export function parseEnvoy(text: string, file: string): Model {
     for (const doc of parsed.documents) if (doc.root) collect(ctx, doc.root, found, true);
     build(ctx, found, model);
     const nothing = model.pools.length === 0 && model.routes.length === 0;
-    if (nothing && model.diagnostics.length === 0 && !parsed.documents.some((d) => d.root && isBootstrap(d.root))) {
+    if (nothing && model.diagnostics.length === 0 && !parsed.documents.some((d) => d.root && isBootstrap(ctx, d.root))) {
       const first = parsed.documents[0];
       warn(ctx, first ?? { line: 1, endLine: 1 }, "no Envoy clusters, endpoints, routes or listeners found");
     }
@@ -63,8 +63,8 @@ export function parseEnvoy(text: string, file: string): Model {
   return model;
 }
 
-function isBootstrap(n: PNode): boolean {
-  return n.kind === "map" && ["static_resources", "dynamic_resources", "admin", "node", "layered_runtime"].some((k) => entry(n, k));
+function isBootstrap(ctx: Ctx, n: PNode): boolean {
+  return n.kind === "map" && ["static_resources", "dynamic_resources", "admin", "node", "layered_runtime"].some((k) => entry(ctx, n, k));
 }
 
 function collect(ctx: Ctx, root: PNode, found: Resources, top: boolean): void {
@@ -82,42 +82,42 @@ function collect(ctx: Ctx, root: PNode, found: Resources, top: boolean): void {
     if (root.value !== null) error(ctx, root, `expected an Envoy bootstrap, resource or list of resources, found ${describeNode(root)}`);
     return;
   }
-  if (entry(root, "static_resources")) {
-    const sr = get(root, "static_resources")!;
+  if (entry(ctx, root, "static_resources")) {
+    const sr = get(ctx, root, "static_resources")!;
     if (sr.kind !== "map") {
-      if (!(sr.kind === "scalar" && sr.value === null)) error(ctx, entry(root, "static_resources")!, `static_resources must be a mapping, found ${describeNode(sr)}`);
+      if (!(sr.kind === "scalar" && sr.value === null)) error(ctx, entry(ctx, root, "static_resources")!, `static_resources must be a mapping, found ${describeNode(sr)}`);
       return;
     }
     found.clusters.push(...mapsOf(ctx, sr, "clusters", "cluster"));
     found.listeners.push(...mapsOf(ctx, sr, "listeners", "listener"));
     return;
   }
-  if (top && entry(root, "resources")) {
-    const res = get(root, "resources")!;
-    if (res.kind !== "seq") error(ctx, entry(root, "resources")!, `resources must be a list, found ${describeNode(res)}`);
+  if (top && entry(ctx, root, "resources")) {
+    const res = get(ctx, root, "resources")!;
+    if (res.kind !== "seq") error(ctx, entry(ctx, root, "resources")!, `resources must be a list, found ${describeNode(res)}`);
     else collect(ctx, res, found, false);
     return;
   }
-  if (isBootstrap(root)) return;
+  if (isBootstrap(ctx, root)) return;
   classify(ctx, root, found);
 }
 
-function kindOf(n: PMap): Kind | null {
+function kindOf(ctx: Ctx, n: PMap): Kind | null {
   const type = typeUrl(n);
   if (type.endsWith(".ClusterLoadAssignment")) return "assignment";
   if (type.endsWith(".Cluster")) return "cluster";
   if (type.endsWith(".RouteConfiguration")) return "routes";
   if (type.endsWith(".Listener")) return "listener";
-  if (has(n, "virtual_hosts")) return "routes";
-  if (has(n, "cluster_name") || (has(n, "endpoints") && !has(n, "name"))) return "assignment";
-  if (has(n, "filter_chains") || has(n, "default_filter_chain") || has(n, "listener_filters")) return "listener";
-  if (has(n, "name") && CLUSTER_FIELDS.some((f) => entry(n, f))) return "cluster";
-  if (has(n, "address") && has(n, "name")) return "listener";
+  if (has(ctx, n, "virtual_hosts")) return "routes";
+  if (has(ctx, n, "cluster_name") || (has(ctx, n, "endpoints") && !has(ctx, n, "name"))) return "assignment";
+  if (has(ctx, n, "filter_chains") || has(ctx, n, "default_filter_chain") || has(ctx, n, "listener_filters")) return "listener";
+  if (has(ctx, n, "name") && CLUSTER_FIELDS.some((f) => entry(ctx, n, f))) return "cluster";
+  if (has(ctx, n, "address") && has(ctx, n, "name")) return "listener";
   return null;
 }
 
 function classify(ctx: Ctx, n: PMap, found: Resources): void {
-  switch (kindOf(n)) {
+  switch (kindOf(ctx, n)) {
     case "cluster":
       found.clusters.push(n);
       return;
@@ -188,7 +188,7 @@ function build(ctx: Ctx, found: Resources, model: Model): void {
     };
     const info: ClusterInfo = { pool, node: la, localityWeighted: false, discovery: "EDS", health: { kind: "none", loc: at(ctx, la) }, hasEndpoints: true };
     pool.backends = readAssignment(ctx, la, info, "eds", true);
-    if (hasLocalityWeights(la)) pool.settings["locality weighting"] = "assumed (given in the assignment)";
+    if (hasLocalityWeights(ctx, la)) pool.settings["locality weighting"] = "assumed (given in the assignment)";
     pools.set(pool.key, pool);
   }
   model.pools.push(...pools.values());
@@ -197,7 +197,7 @@ function build(ctx: Ctx, found: Resources, model: Model): void {
   for (const rc of found.routeConfigs) readRouteConfig(ctx, rc, { listeners: [], fallbackName: "" }, sink);
 }
 
-function hasLocalityWeights(la: PMap): boolean {
-  const eps = get(la, "endpoints");
-  return eps?.kind === "seq" && eps.items.some((e) => entry(e, "load_balancing_weight") !== undefined);
+function hasLocalityWeights(ctx: Ctx, la: PMap): boolean {
+  const eps = get(ctx, la, "endpoints");
+  return eps?.kind === "seq" && eps.items.some((e) => entry(ctx, e, "load_balancing_weight") !== undefined);
 }

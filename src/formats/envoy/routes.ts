@@ -22,23 +22,23 @@ export function addRoute(sink: RouteSink, route: Route): void {
 
 export function readListener(ctx: Ctx, node: PMap, index: number, sink: RouteSink): void {
   const name = str(ctx, node, "name") ?? `listener-${index + 1}`;
-  const addressNode = get(node, "address");
+  const addressNode = get(ctx, node, "address");
   const address = addressNode ? addressText(ctx, addressNode) : "";
   const chains = mapsOf(ctx, node, "filter_chains", "filter chain");
   const dflt = mapOf(ctx, node, "default_filter_chain");
   if (dflt) chains.push(dflt);
   chains.forEach((chain, ci) => {
-    const tls = isTls(get(chain, "transport_socket"));
+    const tls = isTls(ctx, get(ctx, chain, "transport_socket"));
     const listeners: Listener[] = address ? [{ address, flags: tls ? ["tls"] : [], loc: at(ctx, addressNode!) }] : [];
-    const chainMatch = describeChainMatch(get(chain, "filter_chain_match"));
+    const chainMatch = describeChainMatch(get(ctx, chain, "filter_chain_match"));
     for (const filter of mapsOf(ctx, chain, "filters", "filter")) {
       const filterName = str(ctx, filter, "name") ?? "";
-      const config = get(filter, "typed_config") ?? get(filter, "config");
+      const config = get(ctx, filter, "typed_config") ?? get(ctx, filter, "config");
       const type = typeUrl(config);
       if (/http_connection_manager$/.test(filterName) || type.endsWith("HttpConnectionManager")) {
         const rc = config ? mapOf(ctx, config, "route_config") : undefined;
         if (rc) readRouteConfig(ctx, rc, { listeners, fallbackName: name }, sink);
-        else if (!get(config, "rds") && !get(config, "scoped_routes")) {
+        else if (!get(ctx, config, "rds") && !get(ctx, config, "scoped_routes")) {
           error(ctx, filter, `http_connection_manager of listener "${name}" needs a route_config, rds or scoped_routes`);
         }
       } else if (/tcp_proxy$/.test(filterName) || type.endsWith("TcpProxy")) {
@@ -96,18 +96,18 @@ function routeTargets(ctx: Ctx, r: PMap): Target[] {
   if (action) {
     const targets = clusterTargets(ctx, action, "http");
     if (targets.length === 0) {
-      error(ctx, entry(r, "route")!, "route action needs a cluster, cluster_header, weighted_clusters or cluster_specifier_plugin");
+      error(ctx, entry(ctx, r, "route")!, "route action needs a cluster, cluster_header, weighted_clusters or cluster_specifier_plugin");
     }
     return targets;
   }
-  if (["redirect", "direct_response", "filter_action", "non_forwarding_action"].some((k) => entry(r, k))) return [];
+  if (["redirect", "direct_response", "filter_action", "non_forwarding_action"].some((k) => entry(ctx, r, k))) return [];
   error(ctx, r, "route needs an action: route, redirect or direct_response");
   return [];
 }
 
 /** Targets of a RouteAction or a TcpProxy: cluster, weighted_clusters or a dynamic name. */
 function clusterTargets(ctx: Ctx, action: PNode, kind: "http" | "tcp"): Target[] {
-  const cluster = entry(action, "cluster");
+  const cluster = entry(ctx, action, "cluster");
   if (cluster) {
     const name = str(ctx, action, "cluster");
     if (!name) {
@@ -116,9 +116,9 @@ function clusterTargets(ctx: Ctx, action: PNode, kind: "http" | "tcp"): Target[]
     }
     return [ref(ctx, name, 1, cluster)];
   }
-  const header = entry(action, "cluster_header");
+  const header = entry(ctx, action, "cluster_header");
   if (header) return [{ kind: "dynamic", expression: `header ${str(ctx, action, "cluster_header") ?? ""}`, weight: 1, loc: at(ctx, header) }];
-  const plugin = entry(action, "cluster_specifier_plugin") ?? entry(action, "inline_cluster_specifier_plugin");
+  const plugin = entry(ctx, action, "cluster_specifier_plugin") ?? entry(ctx, action, "inline_cluster_specifier_plugin");
   if (plugin) return [{ kind: "dynamic", expression: `cluster_specifier_plugin`, weight: 1, loc: at(ctx, plugin) }];
   const weighted = mapOf(ctx, action, "weighted_clusters");
   if (!weighted) return [];
@@ -137,18 +137,18 @@ function clusterTargets(ctx: Ctx, action: PNode, kind: "http" | "tcp"): Target[]
     // The target points at its weight: the line that decides its share.
     const span = { line: w ? w.entry.line : c.line, endLine: c.endLine };
     const name = str(ctx, c, "name");
-    const dynamic = entry(c, "cluster_header");
+    const dynamic = entry(ctx, c, "cluster_header");
     if (name) targets.push(ref(ctx, name, weight, span));
     else if (dynamic) targets.push({ kind: "dynamic", expression: `header ${str(ctx, c, "cluster_header") ?? ""}`, weight, loc: at(ctx, span) });
     else error(ctx, c, "weighted cluster needs a name");
   }
   if (targets.length === 0) {
-    error(ctx, entry(action, "weighted_clusters")!, "weighted_clusters needs clusters");
+    error(ctx, entry(ctx, action, "weighted_clusters")!, "weighted_clusters needs clusters");
     return [{ kind: "dynamic", expression: "weighted_clusters (empty)", weight: null, loc: at(ctx, weighted) }];
   }
   const known = targets.map((t) => t.weight);
   if (known.every((w) => w !== null) && known.reduce<number>((s, w) => s + (w ?? 0), 0) === 0) {
-    error(ctx, entry(action, "weighted_clusters")!, "the weights of weighted_clusters add up to 0");
+    error(ctx, entry(ctx, action, "weighted_clusters")!, "the weights of weighted_clusters add up to 0");
   }
   return targets;
 }
@@ -163,27 +163,27 @@ export function describeMatch(ctx: Ctx, match: PMap): string {
   const text = (k: string) => str(ctx, match, k);
   const prefix = text("prefix");
   const path = text("path");
-  const regex = str(ctx, get(match, "safe_regex"), "regex") ?? text("regex");
+  const regex = str(ctx, get(ctx, match, "safe_regex"), "regex") ?? text("regex");
   const sep = text("path_separated_prefix");
   if (prefix !== undefined) parts.push(`prefix ${prefix}`);
   else if (path !== undefined) parts.push(`path ${path}`);
   else if (regex !== undefined) parts.push(`regex ${regex}`);
   else if (sep !== undefined) parts.push(`path-prefix ${sep}`);
-  else if (entry(match, "connect_matcher")) parts.push("connect");
-  else if (entry(match, "path_match_policy")) {
-    const tpl = str(ctx, get(get(match, "path_match_policy"), "typed_config"), "path_template");
+  else if (entry(ctx, match, "connect_matcher")) parts.push("connect");
+  else if (entry(ctx, match, "path_match_policy")) {
+    const tpl = str(ctx, get(ctx, get(ctx, match, "path_match_policy"), "typed_config"), "path_template");
     parts.push(`path-template ${tpl ?? "?"}`);
   } else error(ctx, match, "route match needs prefix, path, safe_regex, path_separated_prefix, connect_matcher or path_match_policy");
   for (const h of mapsOf(ctx, match, "headers", "header matcher")) parts.push(`header ${describeHeader(ctx, h)}`);
   for (const q of mapsOf(ctx, match, "query_parameters", "query parameter matcher")) parts.push(`query ${describeHeader(ctx, q)}`);
-  if (entry(match, "grpc")) parts.push("grpc");
+  if (entry(ctx, match, "grpc")) parts.push("grpc");
   return parts.join(" ");
 }
 
 function describeHeader(ctx: Ctx, h: PMap): string {
   const name = str(ctx, h, "name") ?? "?";
-  const not = scalar(get(h, "invert_match")) === true ? "!" : "";
-  const sm = get(h, "string_match");
+  const not = scalar(get(ctx, h, "invert_match")) === true ? "!" : "";
+  const sm = get(ctx, h, "string_match");
   const value =
     (str(ctx, h, "exact_match") !== undefined && `=${str(ctx, h, "exact_match")}`) ||
     (str(ctx, sm, "exact") !== undefined && `=${str(ctx, sm, "exact")}`) ||
@@ -192,9 +192,9 @@ function describeHeader(ctx: Ctx, h: PMap): string {
     (str(ctx, h, "suffix_match") !== undefined && ` suffix ${str(ctx, h, "suffix_match")}`) ||
     (str(ctx, sm, "suffix") !== undefined && ` suffix ${str(ctx, sm, "suffix")}`) ||
     (str(ctx, sm, "contains") !== undefined && ` contains ${str(ctx, sm, "contains")}`) ||
-    (get(h, "safe_regex_match") && ` regex ${str(ctx, get(h, "safe_regex_match"), "regex") ?? ""}`) ||
-    (get(sm, "safe_regex") && ` regex ${str(ctx, get(sm, "safe_regex"), "regex") ?? ""}`) ||
-    (get(h, "present_match") && " present") ||
+    (get(ctx, h, "safe_regex_match") && ` regex ${str(ctx, get(ctx, h, "safe_regex_match"), "regex") ?? ""}`) ||
+    (get(ctx, sm, "safe_regex") && ` regex ${str(ctx, get(ctx, sm, "safe_regex"), "regex") ?? ""}`) ||
+    (get(ctx, h, "present_match") && " present") ||
     "";
   return `${not}${name}${value}`;
 }
@@ -210,20 +210,20 @@ function describeChainMatch(m: PNode | undefined): string | undefined {
 }
 
 function addressText(ctx: Ctx, address: PNode): string {
-  const sock = get(address, "socket_address");
+  const sock = get(ctx, address, "socket_address");
   if (sock) {
     const host = str(ctx, sock, "address") ?? "";
     const port = uint(ctx, sock, "port_value");
     const shown = host.includes(":") ? `[${host}]` : host;
     return port ? `${shown}:${port.value}` : shown;
   }
-  const pipe = str(ctx, get(address, "pipe"), "path");
+  const pipe = str(ctx, get(ctx, address, "pipe"), "path");
   if (pipe) return `unix:${pipe}`;
   return "";
 }
 
-function isTls(ts: PNode | undefined): boolean {
+function isTls(ctx: Ctx, ts: PNode | undefined): boolean {
   if (!ts) return false;
-  const name = String(scalar(get(ts, "name")) ?? "");
-  return /tls/i.test(name) || /TlsContext/.test(typeUrl(get(ts, "typed_config")));
+  const name = String(scalar(get(ctx, ts, "name")) ?? "");
+  return /tls/i.test(name) || /TlsContext/.test(typeUrl(get(ctx, ts, "typed_config")));
 }

@@ -2,73 +2,22 @@
  * Reading Envoy's proto-shaped YAML/JSON: every field may be written in snake_case (static
  * config) or lowerCamelCase (proto JSON), numbers may be strings, durations are "1.5s".
  */
-import type { Diagnostic, Loc } from "../../model/types.js";
+import { at, entry, error, type Fields, get, isNull, listOf, mapOf, str, warn } from "../fields.js";
 import { describeNode, type PEntry, type PMap, type PNode } from "../yaml-lines.js";
 
-export interface Ctx {
-  file: string;
-  diagnostics: Diagnostic[];
-}
+export type Ctx = Fields;
 
-export const at = (ctx: Ctx, n: { line: number; endLine: number }): Loc => ({ file: ctx.file, line: n.line, endLine: n.endLine });
-
-export function error(ctx: Ctx, n: { line: number; endLine: number }, message: string): void {
-  ctx.diagnostics.push({ severity: "error", message, loc: at(ctx, n) });
-}
-
-export function warn(ctx: Ctx, n: { line: number; endLine: number }, message: string): void {
-  ctx.diagnostics.push({ severity: "warning", message, loc: at(ctx, n) });
-}
+export { at, entry, error, get, listOf, mapOf, str, warn };
 
 /** load_balancing_weight → loadBalancingWeight. */
 export const camel = (key: string) => key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-export function entry(map: PNode | null | undefined, key: string): PEntry | undefined {
-  if (map?.kind !== "map") return undefined;
-  const alt = camel(key);
-  return map.entries.find((e) => e.key === key || e.key === alt);
-}
+/** Envoy reads both spellings of a proto field: snake_case and lowerCamelCase. */
+export const protoKeys = (written: string, wanted: string) => written === wanted || written === camel(wanted);
 
-export function get(map: PNode | null | undefined, key: string): PNode | undefined {
-  return entry(map, key)?.value;
-}
-
-export function has(map: PNode | null | undefined, key: string): boolean {
-  const v = get(map, key);
-  return v !== undefined && !(v.kind === "scalar" && v.value === null);
-}
-
-/** A string field; numbers and booleans are taken as written. Wrong types are errors. */
-export function str(ctx: Ctx, map: PNode | null | undefined, key: string): string | undefined {
-  const e = entry(map, key);
-  if (!e || (e.value.kind === "scalar" && e.value.value === null)) return undefined;
-  if (e.value.kind !== "scalar") {
-    error(ctx, e, `${key} must be a string, found ${describeNode(e.value)}`);
-    return undefined;
-  }
-  return String(e.value.value);
-}
-
-/** A mapping field (absent or null → undefined). */
-export function mapOf(ctx: Ctx, map: PNode | null | undefined, key: string): PMap | undefined {
-  const e = entry(map, key);
-  if (!e || (e.value.kind === "scalar" && e.value.value === null)) return undefined;
-  if (e.value.kind !== "map") {
-    error(ctx, e, `${key} must be a mapping, found ${describeNode(e.value)}`);
-    return undefined;
-  }
-  return e.value;
-}
-
-/** A list field (absent or null → empty). */
-export function listOf(ctx: Ctx, map: PNode | null | undefined, key: string): PNode[] {
-  const e = entry(map, key);
-  if (!e || (e.value.kind === "scalar" && e.value.value === null)) return [];
-  if (e.value.kind !== "seq") {
-    error(ctx, e, `${key} must be a list, found ${describeNode(e.value)}`);
-    return [];
-  }
-  return e.value.items;
+export function has(ctx: Ctx, map: PNode | null | undefined, key: string): boolean {
+  const v = get(ctx, map, key);
+  return v !== undefined && !isNull(v);
 }
 
 /** The mappings of a list field; other items are errors. */
@@ -85,11 +34,11 @@ export function mapsOf(ctx: Ctx, map: PNode | null | undefined, key: string, wha
  * undefined when absent, null (with an error) when malformed.
  */
 export function uint(ctx: Ctx, map: PNode | null | undefined, key: string): { value: number; entry: PEntry } | null | undefined {
-  const e = entry(map, key);
-  if (!e || (e.value.kind === "scalar" && e.value.value === null)) return undefined;
+  const e = entry(ctx, map, key);
+  if (!e || isNull(e.value)) return undefined;
   let v: PNode = e.value;
   // Some proto-JSON writers spell wrappers out: {value: 3}.
-  if (v.kind === "map") v = get(v, "value") ?? v;
+  if (v.kind === "map") v = get(ctx, v, "value") ?? v;
   const raw = v.kind === "scalar" ? v.value : undefined;
   const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < 0 || n > 4294967295) {
@@ -104,12 +53,12 @@ export function uint(ctx: Ctx, map: PNode | null | undefined, key: string): { va
  * Plain units ("500ms") are tolerated as well. undefined when absent, null when malformed.
  */
 export function durationMs(ctx: Ctx, map: PNode | null | undefined, key: string): number | null | undefined {
-  const e = entry(map, key);
-  if (!e || (e.value.kind === "scalar" && e.value.value === null)) return undefined;
+  const e = entry(ctx, map, key);
+  if (!e || isNull(e.value)) return undefined;
   const v = e.value;
   if (v.kind === "map") {
-    const s = Number(scalar(get(v, "seconds")) ?? 0);
-    const ns = Number(scalar(get(v, "nanos")) ?? 0);
+    const s = Number(scalar(get(ctx, v, "seconds")) ?? 0);
+    const ns = Number(scalar(get(ctx, v, "nanos")) ?? 0);
     if (Number.isFinite(s) && Number.isFinite(ns)) return s * 1000 + ns / 1e6;
   } else if (v.kind === "scalar" && v.value !== null) {
     const ms = parseProtoDuration(String(v.value));
@@ -133,6 +82,6 @@ export function scalar(n: PNode | undefined): string | number | boolean | null |
 
 /** The `@type` of an Any (typed_config), without the type.googleapis.com/ prefix. */
 export function typeUrl(n: PNode | undefined): string {
-  const t = scalar(get(n, "@type"));
+  const t = n?.kind === "map" ? scalar(n.entries.find((e) => e.key === "@type")?.value) : undefined;
   return typeof t === "string" ? t.replace(/^.*\//, "") : "";
 }

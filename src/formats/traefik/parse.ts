@@ -8,11 +8,12 @@ import { describeNode, type PMap, type PNode, parseYamlDocuments } from "../yaml
 import { isTraefikCrd, readCrds } from "./crd.js";
 import { isDynamic, type Output, readDynamic } from "./dynamic.js";
 import { parseTomlTree } from "./toml.js";
+import { anyCaseKeys, exactKeys } from "../fields.js";
 import { type Ctx, error, get, warn } from "./values.js";
 
 export function parseTraefik(text: string, file: string): Model {
   const model = emptyModel(file, "traefik");
-  const ctx: Ctx = { file, diagnostics: model.diagnostics, anyCase: true };
+  const ctx: Ctx = { file, diagnostics: model.diagnostics, match: anyCaseKeys };
   try {
     const roots: { root: PNode; line: number; endLine: number }[] = [];
     if (/\.toml$/i.test(file)) {
@@ -38,12 +39,12 @@ export function parseTraefik(text: string, file: string): Model {
       } else if (isDynamic(ctx, root)) {
         readDynamic(ctx, root, out);
         understood = true;
-      } else if (get({ ...ctx, anyCase: false }, root, "apiVersion") !== undefined) {
+      } else if (get({ ...ctx, match: exactKeys }, root, "apiVersion") !== undefined) {
         // Another Kubernetes API group: the Kubernetes parser's business.
         understood = true;
       }
     }
-    if (crds.length > 0) readCrds({ ...ctx, anyCase: false }, crds, out);
+    if (crds.length > 0) readCrds({ ...ctx, match: exactKeys }, crds, out);
     if (!understood && roots.length > 0 && !model.diagnostics.some((d) => d.severity === "error")) {
       warn(ctx, roots[0]!, "no Traefik routers, services or resources found (expected http, tcp or udp, or a traefik.io resource)");
     }

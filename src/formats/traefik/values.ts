@@ -3,72 +3,12 @@
  * regard to case (`healthCheck`, `healthcheck`); Kubernetes CRDs are exact. Names of routers and
  * services are always exact.
  */
-import type { Diagnostic, Loc } from "../../model/types.js";
-import { describeNode, type PEntry, type PMap, type PNode } from "../yaml-lines.js";
+import { at, entry, error, type Fields, get, isNull, listOf, mapOf, str, warn } from "../fields.js";
+import { describeNode, type PEntry, type PNode } from "../yaml-lines.js";
 
-export interface Ctx {
-  file: string;
-  diagnostics: Diagnostic[];
-  /** Option names match case-insensitively (file provider) or exactly (CRDs). */
-  anyCase: boolean;
-}
+export type Ctx = Fields;
 
-type Span = { line: number; endLine: number };
-
-export const at = (ctx: Ctx, n: Span): Loc => ({ file: ctx.file, line: n.line, endLine: n.endLine });
-
-export function error(ctx: Ctx, n: Span, message: string): void {
-  ctx.diagnostics.push({ severity: "error", message, loc: at(ctx, n) });
-}
-
-export function warn(ctx: Ctx, n: Span, message: string): void {
-  ctx.diagnostics.push({ severity: "warning", message, loc: at(ctx, n) });
-}
-
-const isNull = (n: PNode) => n.kind === "scalar" && n.value === null;
-
-export function entry(ctx: Ctx, map: PNode | null | undefined, key: string): PEntry | undefined {
-  if (map?.kind !== "map") return undefined;
-  if (!ctx.anyCase) return map.entries.find((e) => e.key === key);
-  const lower = key.toLowerCase();
-  return map.entries.find((e) => e.key.toLowerCase() === lower);
-}
-
-export function get(ctx: Ctx, map: PNode | null | undefined, key: string): PNode | undefined {
-  return entry(ctx, map, key)?.value;
-}
-
-/** A string option: numbers are taken as written; lists and mappings are errors. */
-export function str(ctx: Ctx, map: PNode | null | undefined, key: string, what = key): string | undefined {
-  const e = entry(ctx, map, key);
-  if (!e || isNull(e.value)) return undefined;
-  if (e.value.kind !== "scalar") {
-    error(ctx, e, `${what} must be a string, found ${describeNode(e.value)}`);
-    return undefined;
-  }
-  return String(e.value.value);
-}
-
-/** A mapping option; an empty TOML table or YAML `{}` is an empty mapping, null is absent. */
-export function mapOf(ctx: Ctx, map: PNode | null | undefined, key: string, what = key): PMap | undefined {
-  const e = entry(ctx, map, key);
-  if (!e || isNull(e.value)) return undefined;
-  if (e.value.kind !== "map") {
-    error(ctx, e, `${what} must be a mapping, found ${describeNode(e.value)}`);
-    return undefined;
-  }
-  return e.value;
-}
-
-export function listOf(ctx: Ctx, map: PNode | null | undefined, key: string, what = key): PNode[] {
-  const e = entry(ctx, map, key);
-  if (!e || isNull(e.value)) return [];
-  if (e.value.kind !== "seq") {
-    error(ctx, e, `${what} must be a list, found ${describeNode(e.value)}`);
-    return [];
-  }
-  return e.value.items;
-}
+export { at, entry, error, get, listOf, mapOf, str, warn };
 
 /** A list of strings; a single string is read as a one-item list. */
 export function strings(ctx: Ctx, map: PNode | null | undefined, key: string): { values: string[]; entry?: PEntry } {
