@@ -30,6 +30,7 @@ import * as repos from "./routes/repos.js";
 import {
   type CheckRun,
   type CommitOptions,
+  type RepoOptions,
   EmulatorError,
   type IssueComment,
   type MembershipState,
@@ -142,14 +143,7 @@ export class GitHubEmulator {
   // ---------------------------------------------------------------- setup helpers
 
   /** Create a repository (or a fork with `forkOf: "owner/name"`, which copies the parent's branches). Owner type defaults to Organization (User for forks). */
-  addRepo(opts: {
-    owner: string;
-    name: string;
-    private?: boolean;
-    defaultBranch?: string;
-    ownerType?: "User" | "Organization";
-    forkOf?: string;
-  }): void {
+  addRepo(opts: RepoOptions): void {
     this.state.addRepo(opts);
   }
 

@@ -108,6 +108,15 @@ export interface IssueComment {
   deleted: boolean;
 }
 
+export interface RepoOptions {
+  owner: string;
+  name: string;
+  private?: boolean;
+  defaultBranch?: string;
+  ownerType?: "User" | "Organization";
+  forkOf?: string;
+}
+
 export interface CommitOptions {
   branch: string;
   files: Record<string, string | Buffer | null>;
@@ -260,14 +269,7 @@ export class State {
 
   // ---------------------------------------------------------------- repos
 
-  addRepo(opts: {
-    owner: string;
-    name: string;
-    private?: boolean;
-    defaultBranch?: string;
-    ownerType?: "User" | "Organization";
-    forkOf?: string;
-  }): Repo {
+  addRepo(opts: RepoOptions): Repo {
     if (this.repos.has(key(opts.owner, opts.name))) throw new Error(`repo ${opts.owner}/${opts.name} exists`);
     const parent = opts.forkOf ? this.repo(...splitFull(opts.forkOf)) : undefined;
     const id = this.nextId();

@@ -1,3 +1,4 @@
+import { locationsInText, mutateLines } from "../support/mutate.js";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fc, test } from "@fast-check/vitest";
@@ -331,34 +332,17 @@ describe("detect", () => {
 describe("properties", () => {
   const valid = fixture("dynamic.yaml");
   const lines = valid.split("\n");
-  const inRange = (m: Model, text: string) => {
-    const n = text.split("\n").length;
-    const locs = [
-      ...m.diagnostics.map((d) => d.loc),
-      ...m.pools.flatMap((p) => [p.loc, ...p.backends.map((b) => b.loc)]),
-      ...m.routes.flatMap((r) => [r.loc, ...r.targets.map((t) => t.loc)]),
-    ];
-    return locs.every((l) => l.line >= 1 && l.line <= l.endLine && l.endLine <= n);
-  };
 
   test.prop([fc.string({ maxLength: 400 }), fc.constantFrom("d.yaml", "d.toml")])("never throws on arbitrary text", (text, file) => {
-    expect(inRange(parse(text, file), text)).toBe(true);
+    expect(locationsInText(parse(text, file), text)).toBe(true);
   });
 
   test.prop([fc.array(fc.tuple(fc.nat(lines.length - 1), fc.constantFrom("delete", "dup", "garble", "indent")), { minLength: 1, maxLength: 4 })])(
     "never throws on mutated valid configs",
     (edits) => {
-      const out = [...lines];
-      for (const [i, op] of edits) {
-        const at = i % out.length;
-        if (op === "delete") out.splice(at, 1);
-        else if (op === "dup") out.splice(at, 0, out[at]!);
-        else if (op === "garble") out[at] = out[at]!.replace(/:\s*\S.*$/, ": [}");
-        else out[at] = ` ${out[at]}`;
-      }
-      const text = out.join("\n");
+      const text = mutateLines(lines, edits, { garble: (l) => l.replace(/:\s*\S.*$/, ": [}"), indent: (l) => ` ${l}` });
       const m = parse(text);
-      expect(inRange(m, text)).toBe(true);
+      expect(locationsInText(m, text)).toBe(true);
       if (m.pools.length === 0 && m.routes.length === 0) expect(m.diagnostics.length).toBeGreaterThan(0);
     },
   );
