@@ -1,6 +1,5 @@
-import { FORMATS, type Pool, type Target } from "../src/model/types.js";
-import { targetName } from "../src/diff/diff.js";
-import { activeCount, poolShares } from "../src/diff/shares.js";
+import type { TargetShare } from "../src/diff/shares.js";
+import { FORMATS, type Target, targetName } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const routeRetarget: Rule = {
@@ -34,8 +33,8 @@ export const routeRetarget: Rule = {
       const was = new Set(r.before.targets.map(targetName));
       const added = r.after.targets.filter((t) => !was.has(targetName(t)) && t.kind !== "missing");
       if (added.length === 0) continue;
-      const capacityBefore = capacity(r.before.targets, changes.before.pools);
-      const capacityAfter = capacity(r.after.targets, changes.after.pools);
+      const capacityBefore = capacity(r.targetsBefore!);
+      const capacityAfter = capacity(r.targetsAfter!);
       const smaller = capacityBefore !== null && capacityAfter !== null && capacityAfter < capacityBefore;
       const describe = (targets: Target[], n: number | null) =>
         `${targets.map(targetName).join(" + ") || "nothing"} (${n ?? "unknown"} active backend${n === 1 ? "" : "s"})`;
@@ -51,15 +50,12 @@ export const routeRetarget: Rule = {
 };
 
 /** Active backends behind a route's targets; null when any is unknown (a variable target). */
-function capacity(targets: Target[], pools: Map<string, Pool>): number | null {
+function capacity(targets: TargetShare[]): number | null {
   let n = 0;
   for (const t of targets) {
-    if (t.kind === "address") n += 1;
-    else if (t.kind === "pool") {
-      const pool = pools.get(t.poolKey);
-      if (!pool) return null;
-      n += activeCount(poolShares(pool));
-    } else if (t.kind === "dynamic") return null;
+    if (t.kind === "missing" || t.kind === "external") continue;
+    if (t.activeBackends === null) return null;
+    n += t.activeBackends;
   }
   return n;
 }

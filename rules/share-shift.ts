@@ -1,4 +1,4 @@
-import { targetShares } from "../src/diff/shares.js";
+import { isWeighted } from "../src/diff/diff.js";
 import { FORMATS, type Loc } from "../src/model/types.js";
 import { z } from "zod";
 import { percent, type Rule, type RuleHit } from "./rule.js";
@@ -41,9 +41,9 @@ export const shareShift: Rule<z.infer<typeof options>> = {
     }
     // A weighted route's targets are its backends.
     for (const r of changes.routes) {
-      if (!r.before || !r.after || Math.max(r.before.targets.length, r.after.targets.length) < 2) continue;
-      const before = new Map(targetShares(r.before, changes.before.pools).map((t) => [t.name, t]));
-      for (const t of targetShares(r.after, changes.after.pools)) {
+      if (!r.targetsBefore || !r.targetsAfter || !isWeighted(r)) continue;
+      const before = new Map(r.targetsBefore.map((t) => [t.name, t]));
+      for (const t of r.targetsAfter) {
         const was = before.get(t.name);
         if (was) judge(r.name, t.name, was.share, t.share, t.loc);
       }

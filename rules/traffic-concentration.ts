@@ -1,6 +1,7 @@
 import { FORMATS } from "../src/model/types.js";
 import { z } from "zod";
-import { type BackendShare, type TargetShare, targetShares } from "../src/diff/shares.js";
+import { isWeighted } from "../src/diff/diff.js";
+import type { BackendShare, TargetShare } from "../src/diff/shares.js";
 import { percent, type Rule, type RuleHit } from "./rule.js";
 
 const options = z.strictObject({ threshold: z.number().gt(0).max(1).default(0.8) });
@@ -44,9 +45,9 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
     }
     // A weighted route's backends are its targets (Gateway API backendRefs, ALB target groups…).
     for (const r of changes.routes) {
-      if (!r.before || !r.after || Math.max(r.before.targets.length, r.after.targets.length) < 2) continue;
-      const before = targetShares(r.before, changes.before.pools);
-      const after = targetShares(r.after, changes.after.pools);
+      if (!r.targetsBefore || !r.targetsAfter || !isWeighted(r)) continue;
+      const before = r.targetsBefore;
+      const after = r.targetsAfter;
       const top = concentrated(before.map(asShare), after.map(asShare), threshold);
       if (!top) continue;
       const target = after.find((t) => t.name === top.after.id)!;

@@ -3,8 +3,8 @@
  * backends by server name then address, routes by key.
  */
 import type { Version } from "../model/link.js";
-import type { Backend, Format, HealthCheck, Loc, Model, Pool, Route, Target } from "../model/types.js";
-import { type BackendShare, poolShares, routeShares } from "./shares.js";
+import { type Backend, type Format, type HealthCheck, type Loc, type Model, type Pool, type Route, targetName } from "../model/types.js";
+import { type BackendShare, poolShares, routeShares, type TargetShare, targetShares } from "./shares.js";
 
 export type FileStatus = "added" | "modified" | "removed";
 
@@ -51,7 +51,15 @@ export interface RouteChange {
   after: Route | null;
   sharesBefore: BackendShare[] | null;
   sharesAfter: BackendShare[] | null;
+  /** Each target's fraction of the route: the backends of a weighted route. */
+  targetsBefore: TargetShare[] | null;
+  targetsAfter: TargetShare[] | null;
   targetsChanged: boolean;
+}
+
+/** A route that splits traffic across targets (now or before), so its targets are judged as backends. */
+export function isWeighted(r: RouteChange): boolean {
+  return Math.max(r.before?.targets.length ?? 0, r.after?.targets.length ?? 0) >= 2;
 }
 
 export interface ChangeSet {
@@ -97,14 +105,15 @@ function diffPool(key: string, before: Pool | null, after: Pool | null): PoolCha
   const sharesBefore = before ? poolShares(before) : null;
   const sharesAfter = after ? poolShares(after) : null;
   // An absent backend has share 0; a present one keeps its share, which may be unknown (null).
-  const shareOf = (shares: BackendShare[] | null, pool: Pool | null, b: Backend | null) =>
-    b && pool && shares ? (shares[pool.backends.indexOf(b)] ?? { share: 0 }).share : 0;
+  const byBackend = (pool: Pool | null, shares: BackendShare[] | null) => new Map(pool && shares ? pool.backends.map((b, i) => [b, shares[i]!.share]) : []);
+  const shareBefore = byBackend(before, sharesBefore);
+  const shareAfter = byBackend(after, sharesAfter);
   const backends = matchBackends(before?.backends ?? [], after?.backends ?? []).map(([b, a]) => ({
     id: (a ?? b)!.id,
     before: b,
     after: a,
-    shareBefore: shareOf(sharesBefore, before, b),
-    shareAfter: shareOf(sharesAfter, after, a),
+    shareBefore: b ? (shareBefore.get(b) ?? 0) : 0,
+    shareAfter: a ? (shareAfter.get(a) ?? 0) : 0,
   }));
   const pool = (after ?? before)!;
   const change: PoolChange = {
@@ -121,25 +130,32 @@ function diffPool(key: string, before: Pool | null, after: Pool | null): PoolCha
   return change;
 }
 
-/** Pairs backends: by server name where both have one, then by id. */
+/** Pairs backends: by server name where both have one, then by id. Indexed: pools can be large. */
 function matchBackends(before: Backend[], after: Backend[]): [Backend | null, Backend | null][] {
   const pairs: [Backend | null, Backend | null][] = [];
   const left = new Set(after);
-  const take = (pred: (a: Backend) => boolean) => {
-    for (const a of left) {
-      if (!pred(a)) continue;
-      left.delete(a);
-      return a;
+  const index = (key: (b: Backend) => string | undefined) => {
+    const out = new Map<string, Backend[]>();
+    for (const a of after) {
+      const k = key(a);
+      if (k !== undefined) out.set(k, [...(out.get(k) ?? []), a]);
     }
-    return null;
+    return out;
+  };
+  const byName = index((b) => b.name);
+  const byId = index((b) => b.id);
+  const take = (candidates: Backend[] | undefined, ok: (a: Backend) => boolean = () => true) => {
+    const a = candidates?.find((x) => left.has(x) && ok(x)) ?? null;
+    if (a) left.delete(a);
+    return a;
   };
   const unmatched: Backend[] = [];
   for (const b of before) {
-    const a = b.name !== undefined ? take((x) => x.name === b.name) : null;
+    const a = b.name !== undefined ? take(byName.get(b.name)) : null;
     if (a) pairs.push([b, a]);
     else unmatched.push(b);
   }
-  for (const b of unmatched) pairs.push([b, take((x) => x.id === b.id && (x.name === undefined || b.name === undefined))]);
+  for (const b of unmatched) pairs.push([b, take(byId.get(b.id), (x) => x.name === undefined || b.name === undefined)]);
   for (const a of after) if (left.has(a)) pairs.push([null, a]);
   return pairs;
 }
@@ -203,6 +219,8 @@ function diffRoute(key: string, before: Route | null, after: Route | null, vb: V
     after,
     sharesBefore: before ? routeShares(before, vb.pools) : null,
     sharesAfter: after ? routeShares(after, va.pools) : null,
+    targetsBefore: before ? targetShares(before, vb.pools) : null,
+    targetsAfter: after ? targetShares(after, va.pools) : null,
     targetsChanged: !!before && !!after && targetSignature(before) !== targetSignature(after),
   };
 }
@@ -216,13 +234,3 @@ export function targetSignature(route: Route): string {
   return route.targets.map((t) => `${t.kind}:${targetName(t)}*${t.weight ?? "?"}`).join(",");
 }
 
-export function targetName(t: Target): string {
-  switch (t.kind) {
-    case "address":
-      return t.id;
-    case "dynamic":
-      return t.expression;
-    default:
-      return t.name;
-  }
-}

@@ -3,7 +3,7 @@
  * out is healthy. Weights divide traffic among active backends; backups take over only when no
  * primary is left; hashing and least-connections are treated as proportional to weight.
  */
-import type { Backend, Pool, Route } from "../model/types.js";
+import { type Backend, type Pool, type Route, type Target, targetName } from "../model/types.js";
 
 /** share is null when it cannot be known statically (an unknown weight). */
 export interface BackendShare {
@@ -78,6 +78,7 @@ export function routeShares(route: Route, pools: Map<string, Pool>): BackendShar
 /** One target's fraction of a weighted route: what Gateway API and ALBs call a backend. */
 export interface TargetShare {
   name: string;
+  kind: Target["kind"];
   share: number | null;
   loc: Route["loc"];
   /** Active backends behind the target; null when unknown (a variable, an external service). */
@@ -90,12 +91,12 @@ export function targetShares(route: Route, pools: Map<string, Pool>): TargetShar
   const total = weights.reduce<number>((sum, w) => sum + (w ?? 0), 0);
   return route.targets.map((t, i) => {
     const pool = t.kind === "pool" ? pools.get(t.poolKey) : undefined;
-    const active = pool && pool.backends.length > 0 ? activeCount(poolShares(pool)) : t.kind === "address" ? 1 : null;
     return {
-      name: t.kind === "address" ? t.id : t.kind === "dynamic" ? t.expression : t.name,
+      name: targetName(t),
+      kind: t.kind,
       share: known && total > 0 ? (weights[i] ?? 0) / total : null,
       loc: t.loc,
-      activeBackends: active,
+      activeBackends: pool ? activeCount(poolShares(pool)) : t.kind === "address" ? 1 : null,
     };
   });
 }

@@ -122,13 +122,14 @@ export function includeMatcher(pattern: string): (path: string) => boolean {
 function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<string, Format>, vb: Version, va: Version): FileChange[] {
   const old = new Map(before.map((f) => [f.path, f.text]));
   const now = new Map(after.map((f) => [f.path, f.text]));
-  const modelOf = (v: Version, path: string) => v.models.find((m) => m.file === path) ?? null;
+  const modelsBefore = new Map(vb.models.map((m) => [m.file, m]));
+  const modelsAfter = new Map(va.models.map((m) => [m.file, m]));
   const out: FileChange[] = [];
   for (const path of [...new Set([...old.keys(), ...now.keys()])].sort()) {
     const format = formats.get(path);
     if (!format || old.get(path) === now.get(path)) continue;
     const status = !old.has(path) ? "added" : !now.has(path) ? "removed" : "modified";
-    out.push({ path, format, status, before: modelOf(vb, path), after: modelOf(va, path) });
+    out.push({ path, format, status, before: modelsBefore.get(path) ?? null, after: modelsAfter.get(path) ?? null });
   }
   return out;
 }

@@ -121,6 +121,18 @@ export type Target =
   /** Declared outside the files read (e.g. a Service from another repository): share unknown. */
   | { kind: "external"; name: string; weight: number | null; loc: Loc };
 
+/** How a target is named in reports: its pool or host name, address, or expression. */
+export function targetName(t: Target): string {
+  switch (t.kind) {
+    case "address":
+      return t.id;
+    case "dynamic":
+      return t.expression;
+    default:
+      return t.name;
+  }
+}
+
 export interface Listener {
   address: string;
   flags: string[];
