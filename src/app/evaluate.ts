@@ -34,8 +34,7 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
   const checkId = await startCheck(octokit, ref, sha);
   const base = { at: new Date().toISOString(), repo: `${ref.owner}/${ref.repo}`, pr: number, headSha: sha };
   try {
-    const pull = await fetchPull(octokit, ref, number);
-    if (pull.headSha !== sha) return deps.audit({ ...base, outcome: "stale", reason: `head moved to ${pull.headSha}` });
+    const pull = await fetchPull(octokit, ref, pr);
     const policy = await loadBasePolicy(octokit, ref, pull.baseRef);
     if (policy.diagnostics.length > 0) {
       const errors = policy.diagnostics.map((d) => `- \`${d.loc.file}:${d.loc.line}\`: ${d.message}`).join("\n");

@@ -17,8 +17,11 @@ export interface PullInfo {
   diffLines: Map<string, Set<number>>;
 }
 
-export async function fetchPull(octokit: Octokit, ref: RepoRef, number: number): Promise<PullInfo> {
-  const { data: pr } = await octokit.rest.pulls.get({ ...ref, pull_number: number });
+type Pull = Awaited<ReturnType<Octokit["rest"]["pulls"]["get"]>>["data"];
+
+/** Completes the pull request the caller fetched with its files and merge base. */
+export async function fetchPull(octokit: Octokit, ref: RepoRef, pr: Pull): Promise<PullInfo> {
+  const number = pr.number;
   if (pr.changed_files > MAX_PR_FILES) {
     throw new NotEvaluated(`this pull request changes ${pr.changed_files} files; GitHub lists only ${MAX_PR_FILES}, so it cannot be reviewed in full`);
   }
