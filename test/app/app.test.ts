@@ -184,6 +184,21 @@ describe("events and delivery", () => {
     expect(h.audit.at(-1)).toMatchObject({ outcome: "not-evaluated" });
   });
 
+  it("re-evaluates when the base branch changes, not when the title is edited", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    await h.send(opened(n));
+    const count = h.audit.length;
+    h.gh.updatePull("acme", "shop", n, { title: "Maintenance (tonight)" });
+    await h.send(h.gh.pullRequestEvent("edited", "acme", "shop", n));
+    expect(h.audit.length).toBe(count);
+    h.gh.commit("acme", "shop", { branch: "release", from: "main", files: { "README.md": "# shop\nrelease\n" } });
+    h.gh.updatePull("acme", "shop", n, { base: "release" });
+    await h.send(h.gh.pullRequestEvent("edited", "acme", "shop", n));
+    expect(h.audit.length).toBe(count + 1);
+    expect(lastCheck(h.gh)!.conclusion).toBe("failure");
+  });
+
   it("re-checks on /lb-review recheck and on the check's re-run", async () => {
     h = await startHarness();
     const n = incidentPull(h.gh);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -87,6 +87,14 @@ describe("lb-review check on directories", () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain("risk NONE");
     expect(r.out).toContain("No load-balancer config changed.");
+  });
+
+  it("writes the report to --output instead of stdout, keeping the exit code", () => {
+    const t = trees({ "nginx/app.conf": UP }, {});
+    const out = join(t.base, "..", "report.sarif");
+    const r = cli(["check", "--base", t.base, "--head", t.head, "--format", "sarif", "--output", out]);
+    expect([r.code, r.out]).toEqual([1, ""]);
+    expect(JSON.parse(readFileSync(out, "utf8")).runs[0].results[0].ruleId).toBe("lb-config-deleted");
   });
 
   it("honours --fail-on", () => {
