@@ -1,8 +1,5 @@
 import type { Rule, RuleHit } from "./rule.js";
 
-/** "<namespace>/<name>": how the kubernetes parser names a Service target. */
-const SERVICE_NAME = /^[a-z0-9][-a-z0-9.]*\/[a-z0-9][-a-z0-9.]*$/;
-
 const route = (service: string) =>
   `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shop\nspec:\n  parentRefs:\n  - name: edge\n  rules:\n  - backendRefs:\n    - name: ${service}\n      port: 80\n`;
 const SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: shop\nspec:\n  selector:\n    app: shop\n  ports:\n  - port: 80\n---\n";
@@ -26,8 +23,7 @@ export const unknownService: Rule = {
       if (!r.after || r.after.format !== "kubernetes") continue;
       if (r.before && !r.targetsChanged) continue;
       for (const t of r.after.targets) {
-        if (t.kind !== "external" || !SERVICE_NAME.test(t.name)) continue;
-        if (changes.after.pools.has(`kubernetes:service:${t.name}`)) continue;
+        if (t.kind !== "external" || !t.poolKey?.startsWith("kubernetes:service:")) continue;
         hits.push({ message: `${r.name}: Service ${t.name} is not declared in the files reviewed; which pods receive its traffic is unknown`, loc: t.loc });
       }
     }

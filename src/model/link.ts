@@ -31,7 +31,8 @@ function resolve(t: Target, local: Map<string, Pool>, all: Map<string, Pool>): T
   const pool = local.get(t.poolKey) ?? all.get(t.poolKey);
   if (pool) return { kind: "pool", poolKey: pool.key, name: t.name, weight: t.weight, loc: t.loc };
   if (t.unresolved === "address") return { kind: "address", id: t.name, weight: t.weight, loc: t.loc };
-  return { kind: t.unresolved, name: t.name, weight: t.weight, loc: t.loc };
+  if (t.unresolved === "external") return { kind: "external", name: t.name, poolKey: t.poolKey, weight: t.weight, loc: t.loc };
+  return { kind: "missing", name: t.name, weight: t.weight, loc: t.loc };
 }
 
 /** One backend per replica of every workload whose pod labels include the selector's. */

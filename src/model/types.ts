@@ -118,8 +118,11 @@ export type Target =
   | { kind: "address"; id: string; weight: number | null; loc: Loc }
   | { kind: "dynamic"; expression: string; weight: number | null; loc: Loc }
   | { kind: "missing"; name: string; weight: number | null; loc: Loc }
-  /** Declared outside the files read (e.g. a Service from another repository): share unknown. */
-  | { kind: "external"; name: string; weight: number | null; loc: Loc };
+  /**
+   * Declared outside the files read (e.g. a Service from another repository): share unknown.
+   * `poolKey` is the pool it would have been, when the reference named one.
+   */
+  | { kind: "external"; name: string; poolKey?: string; weight: number | null; loc: Loc };
 
 /** How a target is named in reports: its pool or host name, address, or expression. */
 export function targetName(t: Target): string {
