@@ -271,11 +271,6 @@ function scalarValue(v: unknown): PScalar["value"] {
   return String(v);
 }
 
-/** The first entry whose key satisfies `match`. */
-export function findEntry(map: PNode | null | undefined, match: (key: string) => boolean): PEntry | undefined {
-  return map?.kind === "map" ? map.entries.find((e) => match(e.key)) : undefined;
-}
-
 /** A short description of a node's type for messages ("a list", "a mapping", "the text \"x\""). */
 export function describeNode(n: PNode): string {
   if (n.kind === "map") return "a mapping";
