@@ -112,14 +112,15 @@ function check(values: Values, io: Io): number {
   const failOn = oneOf(values["fail-on"] ?? "high", SEVERITIES, "--fail-on") as Severity;
   const base = values.base ? resolveSide(values.base, io.cwd) : defaultBase(io.cwd);
   const head = values.head ? resolveSide(values.head, io.cwd) : workingTreeSide(repoRoot(io.cwd));
-  const policy = readPolicy(values.config, base);
+  const baseFiles = base.list();
+  const policy = readPolicy(values.config, base, baseFiles);
   if (policy.diagnostics.length > 0) {
     for (const d of policy.diagnostics) io.stderr(`${d.loc.file}:${d.loc.line}: ${d.message}\n`);
     io.stderr("lb-review: invalid policy file: nothing was evaluated\n");
     return 2;
   }
-  const pick = (side: Side) => side.read(side.list().filter((p) => isCandidatePath(p, policy.policy)));
-  const analysis = analyze(pick(base), pick(head), policy);
+  const pick = (side: Side, files: string[]) => side.read(files.filter((p) => isCandidatePath(p, policy.policy)));
+  const analysis = analyze(pick(base, baseFiles), pick(head, head.list()), policy);
   const report = toJsonReport(analysis);
   const rendered =
     format === "json"
@@ -135,7 +136,7 @@ function check(values: Values, io: Io): number {
   return analysis.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold) ? 1 : 0;
 }
 
-function readPolicy(configPath: string | undefined, base: Side): LoadedPolicy {
+function readPolicy(configPath: string | undefined, base: Side, baseFiles: string[]): LoadedPolicy {
   if (configPath) {
     let text: string;
     try {
@@ -146,7 +147,7 @@ function readPolicy(configPath: string | undefined, base: Side): LoadedPolicy {
     return loadPolicy(text, configPath);
   }
   // Like the app, the policy comes from the base version: a change cannot loosen its own review.
-  const found = base.list().includes(POLICY_PATH) ? base.read([POLICY_PATH])[0] : undefined;
+  const found = baseFiles.includes(POLICY_PATH) ? base.read([POLICY_PATH])[0] : undefined;
   return loadPolicy(found?.text ?? null, POLICY_PATH);
 }
 
