@@ -7,7 +7,7 @@ import { DEFAULT_POLICY } from "../policy/schema.js";
 import { type AuditSink, fileAuditSink } from "./audit.js";
 import { badgeHandler, healthHandler } from "./badge.js";
 import { type Deps, evaluatePullRequest } from "./evaluate.js";
-import { CHECK_NAME } from "./github/check-run.js";
+import { CHECK_NAME, readCheckState } from "./github/check-run.js";
 import type { Octokit, RepoRef } from "./github/octokit.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { candidateEntries, readEntries } from "./github/tree.js";
@@ -57,7 +57,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const team = ctx.payload.team;
       const org = ctx.payload.organization.login;
       if (!("slug" in team)) return;
-      for (const [ref, n] of await pullsWaitingOn(ctx.octokit, org, `@${org}/${team.slug}`)) await evaluate(ctx.octokit, ref, n);
+      for (const [ref, n] of await pullsWaitingOn(ctx.octokit, org, `${org}/${team.slug}`.toLowerCase())) await evaluate(ctx.octokit, ref, n);
     });
     app.on("push", async (ctx) => {
       const repo = ctx.payload.repository;
@@ -82,7 +82,7 @@ async function pullsForSha(ctx: Context<"check_run">, sha: string): Promise<numb
   return open.filter((p) => p.head.sha === sha).map((p) => p.number);
 }
 
-/** Open PRs of the installation's repositories whose lb-review check waits on this team. */
+/** Open PRs of the installation's repositories whose lb-review check waits on this team ("org/slug"). */
 async function pullsWaitingOn(octokit: Octokit, org: string, team: string): Promise<[RepoRef, number][]> {
   const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
   const out: [RepoRef, number][] = [];
@@ -91,7 +91,7 @@ async function pullsWaitingOn(octokit: Octokit, org: string, team: string): Prom
     for (const pr of await octokit.paginate(octokit.rest.pulls.list, { ...ref, state: "open", per_page: 100 })) {
       const { data } = await octokit.rest.checks.listForRef({ ...ref, ref: pr.head.sha, check_name: CHECK_NAME, filter: "latest", per_page: 1 });
       const run = data.check_runs[0];
-      if (run && run.conclusion !== "success" && `${run.output.title ?? ""}\n${run.output.summary ?? ""}`.includes(team)) out.push([ref, pr.number]);
+      if (run && run.conclusion !== "success" && readCheckState(run.external_id).waitingOn.includes(team)) out.push([ref, pr.number]);
     }
   }
   return out;

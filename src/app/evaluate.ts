@@ -44,7 +44,8 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
     const report = toJsonReport(analysis);
     const approvals = await evaluateTiers(octokit, ref, pull, policy, analysis.approvals, lbChangedBetween);
     const out = checkOutput(report, approvals, ref.owner);
-    await finishCheck(octokit, ref, checkId, out);
+    const waitingOn = approvals.tiers.filter((t) => !t.satisfied).flatMap((t) => t.teams.map((team) => (team.includes("/") ? team : `${ref.owner}/${team}`)));
+    await finishCheck(octokit, ref, checkId, out, { waitingOn: [...new Set(waitingOn)].map((t) => t.toLowerCase()) });
     const record = {
       ...base,
       risk: analysis.risk,

@@ -90,6 +90,12 @@ describe("approval rules through GitHub", () => {
     await h.send(h.gh.pullRequestReviewEvent("dismissed", "acme", "shop", n, carol));
     expect(lastCheck(h.gh)!.output.summary).toContain("@carol: review was dismissed");
 
+    // A team the PR does not wait on changes nothing.
+    h.gh.addTeam("acme", "design", [{ login: "erin" }]);
+    const evaluations = h.audit.length;
+    expect(await h.send(h.gh.membershipEvent("added", "acme", "design", "erin"))).toBe(200);
+    expect(h.audit.length).toBe(evaluations);
+
     // Membership becomes active: the membership event re-evaluates the waiting PR.
     h.gh.setMembership("acme", "network", "dave", "active");
     expect(await h.send(h.gh.membershipEvent("added", "acme", "network", "dave"))).toBe(200);

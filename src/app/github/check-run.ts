@@ -16,8 +16,22 @@ export async function startCheck(octokit: Octokit, ref: RepoRef, sha: string, de
   return created.id;
 }
 
+/** What the app reads back from a run: the teams whose approval it waits for ("org/slug"). */
+export interface CheckState {
+  waitingOn: string[];
+}
+
+export function readCheckState(externalId: string | null | undefined): CheckState {
+  try {
+    const state = JSON.parse(externalId ?? "") as CheckState;
+    return Array.isArray(state.waitingOn) ? state : { waitingOn: [] };
+  } catch {
+    return { waitingOn: [] };
+  }
+}
+
 /** Completes the run; annotations beyond the first 50 follow in further updates of 50. */
-export async function finishCheck(octokit: Octokit, ref: RepoRef, id: number, out: CheckOutput): Promise<void> {
+export async function finishCheck(octokit: Octokit, ref: RepoRef, id: number, out: CheckOutput, state: CheckState): Promise<void> {
   const [first = [], ...rest] = annotationBatches(out.annotations);
   const output = { title: out.title, summary: out.summary };
   await octokit.rest.checks.update({
@@ -25,6 +39,8 @@ export async function finishCheck(octokit: Octokit, ref: RepoRef, id: number, ou
     check_run_id: id,
     status: "completed",
     conclusion: out.conclusion,
+    // Machine-readable state in external_id, so handlers never parse the human summary.
+    external_id: JSON.stringify(state),
     output: { ...output, annotations: first },
     ...(out.conclusion === "failure" ? { actions: [{ label: "Re-check", description: "Evaluate again (e.g. after team changes)", identifier: "recheck" }] } : {}),
   });
