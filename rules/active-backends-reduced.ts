@@ -1,4 +1,5 @@
 import { FORMATS } from "../src/model/types.js";
+import { describeBackends, shareCauses, uniqueLocs } from "../src/diff/diff.js";
 import { activeCount } from "../src/diff/shares.js";
 import type { Rule, RuleHit } from "./rule.js";
 
@@ -35,25 +36,17 @@ export const activeBackendsReduced: Rule = {
       const after = activeCount(p.sharesAfter);
       if (after === 0 || after >= before) continue;
       const lost = p.backends.filter((b) => b.shareBefore !== 0 && b.shareAfter === 0);
-      // The lines of the backends taken out; if they are gone (e.g. replicas cut), what remains.
-      const survivors = p.backends.filter((b) => b.after && b.shareAfter !== 0).map((b) => b.after!.loc);
-      const outLines = lost.flatMap((b) => (b.after ? [b.after.loc] : []));
-      const where = outLines.length > 0 ? outLines : survivors.length > 0 ? survivors.slice(0, 1) : [p.after.loc];
-      const names = lost.map((b) => b.id).join(", ");
+      const survivors = p.backends.filter((b) => b.after && b.shareAfter !== 0);
+      const [cause = p.after.loc, ...more] = shareCauses(p);
+      const related = uniqueLocs([cause, ...more, ...survivors.map((b) => b.after!.loc)]).slice(1);
+      // Replicas are counted in their workload's words ("web replicas 4 → 1"), never listed.
+      const replicas = p.changes.filter((c) => c.kind === "replicas").map((c) => c.message);
+      const what = (list: typeof lost) => describeBackends(list.map((b) => (b.after ?? b.before)!));
+      const detail = replicas.length > 0 ? replicas.join(", ") : null;
       if (after === 1 && before > 1) {
-        const survivor = p.backends.find((b) => b.shareAfter !== 0)!;
-        hits.push({
-          message: `${p.name}: only 1 active backend left (was ${before}): ${survivor.id}; out: ${names}`,
-          loc: where[0]!,
-          related: where.slice(1),
-        });
+        hits.push({ message: `${p.name}: only 1 active backend left (was ${before}): ${detail ?? `${what(survivors)}; out: ${what(lost)}`}`, loc: cause, related });
       } else if (after <= before / 2) {
-        hits.push({
-          severity: "high",
-          message: `${p.name}: active backends ${before} → ${after}; out: ${names}`,
-          loc: where[0]!,
-          related: where.slice(1),
-        });
+        hits.push({ severity: "high", message: `${p.name}: active backends ${before} → ${after}; ${detail ?? `out: ${what(lost)}`}`, loc: cause, related });
       }
     }
     return hits;

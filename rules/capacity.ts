@@ -1,4 +1,5 @@
 import { FORMATS } from "../src/model/types.js";
+import { ownFirst, shareCauses, uniqueLocs } from "../src/diff/diff.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const capacity: Rule = {
@@ -39,9 +40,11 @@ export const capacity: Rule = {
         const was = (b.shareBefore ?? 0) * peak;
         if (load <= limit || load <= was) continue;
         const n = (x: number) => Math.round(x).toLocaleString("en-US");
+        const [cause = b.after.loc, ...more] = ownFirst(shareCauses(p), b.after.loc);
         hits.push({
           message: `${p.name}: ${b.id} would take ${n(load)} ${capacity.unit} at peak, above its capacity of ${n(limit)} ${capacity.unit} (was ${n(was)})`,
-          loc: b.after.loc,
+          loc: cause,
+          related: uniqueLocs([cause, ...more, b.after.loc]).slice(1),
         });
       }
     }

@@ -1,5 +1,5 @@
 import { FORMATS } from "../src/model/types.js";
-import { describeHealthCheck } from "../src/diff/diff.js";
+import { describeBackends, describeHealthCheck, uniqueLocs } from "../src/diff/diff.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const healthCheckRemoved: Rule = {
@@ -30,10 +30,12 @@ export const healthCheckRemoved: Rule = {
       const removed = p.backends.filter((b) => b.before && b.after && b.before.healthCheck.kind !== "none" && b.after.healthCheck.kind === "none");
       if (removed.length === 0) continue;
       const first = removed[0]!;
+      // The check's own line (a dropped `check`, `enabled = false`), then the backends it covered.
+      const [at, ...related] = uniqueLocs(removed.flatMap((b) => [b.after!.healthCheck.loc, b.after!.loc]));
       hits.push({
-        message: `${p.name}: health check removed from ${removed.map((b) => b.id).join(", ")} (was ${describeHealthCheck(first.before!.healthCheck)})`,
-        loc: first.after!.loc,
-        related: removed.slice(1).map((b) => b.after!.loc),
+        message: `${p.name}: health check removed from ${describeBackends(removed.map((b) => b.after!))} (was ${describeHealthCheck(first.before!.healthCheck)})`,
+        loc: at!,
+        related,
       });
     }
     return hits;

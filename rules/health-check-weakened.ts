@@ -1,4 +1,5 @@
 import { FORMATS, type HealthCheck } from "../src/model/types.js";
+import { uniqueLocs } from "../src/diff/diff.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 /** Stronger kinds see more failures: an HTTP check catches a broken app that still accepts TCP. */
@@ -31,14 +32,12 @@ export const healthCheckWeakened: Rule = {
       const weakened = p.backends.flatMap((b) => {
         if (!b.before || !b.after || b.after.healthCheck.kind === "none") return [];
         const why = weakenings(b.before.healthCheck, b.after.healthCheck);
-        return why.length > 0 ? [{ id: b.id, why, loc: b.after.loc }] : [];
+        return why.length > 0 ? [{ id: b.after.replicaOf ?? b.id, why: why.join(", "), locs: [b.after.healthCheck.loc, b.after.loc] }] : [];
       });
       if (weakened.length === 0) continue;
-      hits.push({
-        message: `${p.name}: health check weakened on ${weakened.map((w) => `${w.id} (${w.why.join(", ")})`).join("; ")}`,
-        loc: weakened[0]!.loc,
-        related: weakened.slice(1).map((w) => w.loc),
-      });
+      const described = [...new Set(weakened.map((w) => `${w.id} (${w.why})`))];
+      const [at, ...related] = uniqueLocs(weakened.flatMap((w) => w.locs));
+      hits.push({ message: `${p.name}: health check weakened on ${described.join("; ")}`, loc: at!, related });
     }
     return hits;
   },

@@ -1,12 +1,14 @@
 /** The rule catalogue, in the order reports list them. */
 import { activeBackendsReduced } from "./active-backends-reduced.js";
 import { algorithmChange } from "./algorithm-change.js";
+import { ambiguousReference } from "./ambiguous-reference.js";
 import { capacity } from "./capacity.js";
 import { danglingReference } from "./dangling-reference.js";
 import { healthCheckRemoved } from "./health-check-removed.js";
 import { healthCheckWeakened } from "./health-check-weakened.js";
 import { lbConfigDeleted } from "./lb-config-deleted.js";
 import { noActiveBackend } from "./no-active-backend.js";
+import { poolRepointed } from "./pool-repointed.js";
 import { routeRetarget } from "./route-retarget.js";
 import type { Rule } from "./rule.js";
 import { selectorMatchesNothing } from "./selector-matches-nothing.js";
@@ -27,10 +29,12 @@ export const RULES: readonly Rule<never>[] = [
   healthCheckRemoved,
   routeRetarget,
   lbConfigDeleted,
+  poolRepointed,
   healthCheckWeakened,
   algorithmChange,
   selectorMatchesNothing,
   unknownService,
+  ambiguousReference,
 ] as Rule<never>[];
 
 export type { Rule, RuleHit } from "./rule.js";

@@ -1,3 +1,4 @@
+import type { ChangeSet, FileChange } from "../src/diff/diff.js";
 import { FORMATS, loc } from "../src/model/types.js";
 import type { Rule } from "./rule.js";
 
@@ -5,7 +6,8 @@ export const lbConfigDeleted: Rule = {
   id: "lb-config-deleted",
   severity: "high",
   title: "Load-balancer config file deleted",
-  description: "A file that held load-balancer config is deleted.",
+  description:
+    "A file that held load-balancer config is deleted, or emptied of every pool and route, and what it declared is not found again elsewhere (a moved or renamed file is not a deletion).",
   rationale:
     "Deleting the file removes every pool and route in it at once; whatever included it or routed to it loses its destination.",
   formats: FORMATS,
@@ -14,11 +16,20 @@ export const lbConfigDeleted: Rule = {
     silent: { format: "nginx", before: null, after: "upstream app {\n  server 10.0.0.1:80;\n}\n" },
   },
   check({ changes }) {
-    return changes.files
-      .filter((f) => f.status === "removed")
-      .map((f) => ({
-        message: `${f.path} deleted: ${f.before?.pools.length ?? 0} pool(s) and ${f.before?.routes.length ?? 0} route(s) gone`,
-        loc: loc(f.path, 1),
-      }));
+    return changes.files.flatMap((f) => {
+      if (f.status !== "removed" && !f.emptied) return [];
+      const { pools, routes, declared } = gone(f, changes);
+      // Everything it declared lives on elsewhere: a restructuring, judged element by element.
+      if (declared > 0 && pools + routes === 0) return [];
+      const what = f.status === "removed" ? "deleted" : "emptied (still present, but declares no pool or route)";
+      return [{ message: `${f.path} ${what}: ${pools} pool(s) and ${routes} route(s) gone`, loc: loc(f.path, 1) }];
+    });
   },
 };
+
+/** The file's pools and routes that no longer exist anywhere. */
+function gone(f: FileChange, changes: ChangeSet) {
+  const mine = (x: { before: { loc: { file: string } } | null; after: unknown }) => x.before?.loc.file === f.path && x.after === null;
+  const declared = (f.before?.pools.length ?? 0) + (f.before?.routes.length ?? 0);
+  return { pools: changes.pools.filter(mine).length, routes: changes.routes.filter(mine).length, declared };
+}

@@ -1,4 +1,5 @@
 import { FORMATS } from "../src/model/types.js";
+import { routeCauses, shareCauses, uniqueLocs } from "../src/diff/diff.js";
 import { activeCount } from "../src/diff/shares.js";
 import type { Rule, RuleHit } from "./rule.js";
 
@@ -35,13 +36,15 @@ export const noActiveBackend: Rule = {
       // Already serving nothing before: not this change's doing.
       if (!served && p.before && p.before.backends.length > 0) continue;
       const left = p.after.backends.length > 0 ? p.after.backends.map((b) => `${b.id} ${b.state}`).join(", ") : `none left, ${p.before!.backends.length} before`;
-      hits.push({ message: `${p.name}: no backend takes traffic any more (${left})`, loc: p.after.loc, related: p.after.backends.map((b) => b.loc) });
+      const [cause = p.after.loc, ...more] = shareCauses(p);
+      hits.push({ message: `${p.name}: no backend takes traffic any more (${left})`, loc: cause, related: uniqueLocs([cause, ...more, ...p.after.backends.map((b) => b.loc)]).slice(1) });
     }
     for (const r of changes.routes) {
       const targets = r.after?.targets ?? [];
       if (targets.length < 2 || !targets.every((t) => t.weight === 0)) continue;
       if (r.before?.targets.every((t) => t.weight === 0)) continue;
-      hits.push({ message: `${r.name}: every target has weight 0`, loc: r.after!.loc, related: targets.map((t) => t.loc) });
+      const [cause = r.after!.loc, ...more] = routeCauses(r);
+      hits.push({ message: `${r.name}: every target has weight 0`, loc: cause, related: uniqueLocs([cause, ...more, ...targets.map((t) => t.loc)]).slice(1) });
     }
     return hits;
   },

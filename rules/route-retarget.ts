@@ -19,6 +19,7 @@ export const routeRetarget: Rule = {
         "frontend www\n  bind :80\n  default_backend big\nbackend big\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80\nbackend small\n  server c 10.0.0.3:80\n",
       after:
         "frontend www\n  bind :80\n  default_backend small\nbackend big\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80\nbackend small\n  server c 10.0.0.3:80\n",
+      severity: "critical",
     },
     silent: {
       format: "haproxy",

@@ -15,6 +15,8 @@ export interface Example {
   after: string | null;
   /** Policy YAML the example needs (e.g. capacities). */
   policy?: string;
+  /** Other files, the same in both versions (e.g. declarations a reference may resolve to). */
+  extra?: { path: string; text: string }[];
 }
 
 export interface RuleContext<O> {
@@ -30,6 +32,13 @@ export interface RuleHit {
   loc: Loc;
   /** Other lines that caused it, e.g. the servers that were marked down. */
   related?: Loc[];
+  /**
+   * The element the fact is about (pool or route identity, and backend). Hits of several rules
+   * on one subject are one finding: the strongest, carrying the others' `detail`.
+   */
+  subject?: string;
+  /** This hit's fact in a few words, for when it joins a stronger finding on the same subject. */
+  detail?: string;
 }
 
 export interface Rule<O = Record<string, never>> {
@@ -44,7 +53,11 @@ export interface Rule<O = Record<string, never>> {
   formats: readonly Format[];
   /** Options settable under `rules.<id>` in the policy file, with their defaults. */
   options?: z.ZodType<O>;
-  examples: { fires: Example; silent: Example };
+  /**
+   * `fires` sits exactly on the rule's threshold where it has one, and `silent` just off it, so
+   * a `>=` turned into `>` fails the examples' test; `severity` is the finding's exact severity.
+   */
+  examples: { fires: Example & { severity?: Severity }; silent: Example };
   check(ctx: RuleContext<O>): RuleHit[];
 }
 
@@ -52,4 +65,10 @@ export function percent(share: number | null): string {
   if (share === null) return "an unknown share";
   const p = share * 100;
   return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
+}
+
+/** How a report names a backend: an address, or for a replica its workload, never "web/3". */
+export function backendName(b: { id: string; replicaOf?: string | undefined }, many = false): string {
+  if (b.replicaOf === undefined) return b.id;
+  return many ? `each replica of ${b.replicaOf}` : `the only replica of ${b.replicaOf}`;
 }

@@ -1,4 +1,5 @@
 import type { Pool } from "../src/model/types.js";
+import { uniqueLocs } from "../src/diff/diff.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 const SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n    targetPort: 8080\n";
@@ -32,7 +33,7 @@ export const selectorMatchesNothing: Rule = {
         hits.push({
           message: `${p.name}: selector ${selector} matched ${workloads.join(", ")} before and matches no workload now: the Service has no endpoints`,
           loc: after.loc,
-          related: dedupe(before.backends.map((b) => b.loc)),
+          related: uniqueLocs(before.backends.map((b) => b.loc)),
         });
       } else if (!before || !sameSelector(before, after) || p.changes.length > 0) {
         hits.push({
@@ -54,9 +55,4 @@ function describe(selector: NonNullable<Pool["selector"]>): string {
 
 function sameSelector(a: Pool, b: Pool): boolean {
   return JSON.stringify(a.selector ?? null) === JSON.stringify(b.selector ?? null);
-}
-
-function dedupe<T extends { file: string; line: number }>(locs: T[]): T[] {
-  const seen = new Set<string>();
-  return locs.filter((l) => !seen.has(`${l.file}:${l.line}`) && seen.add(`${l.file}:${l.line}`));
 }

@@ -1,8 +1,8 @@
 import { FORMATS } from "../src/model/types.js";
 import { z } from "zod";
-import { isWeighted } from "../src/diff/diff.js";
+import { isWeighted, ownFirst, routeCauses, shareCauses, uniqueLocs } from "../src/diff/diff.js";
 import type { BackendShare, TargetShare } from "../src/diff/shares.js";
-import { percent, type Rule, type RuleHit } from "./rule.js";
+import { backendName, percent, type Rule, type RuleHit } from "./rule.js";
 
 const options = z.strictObject({ threshold: z.number().gt(0).max(1).default(0.8) });
 
@@ -37,10 +37,14 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
       const top = concentrated(p.sharesBefore, p.sharesAfter, threshold);
       if (!top) continue;
       const backend = p.after.backends.find((b) => b.id === top.after.id)!;
+      // The finding sits on the lines that moved the traffic; the receiving backend is related.
+      const [cause = backend.loc, ...more] = ownFirst(shareCauses(p), backend.loc);
       hits.push({
-        message: `${p.name}: ${top.after.id} now receives ${percent(top.after.share)} of traffic (was ${percent(top.before)})`,
-        loc: backend.loc,
-        related: p.changes.map((c) => c.loc),
+        message: `${p.name}: ${backendName(backend)} now receives ${percent(top.after.share)} of traffic (was ${percent(top.before)})`,
+        loc: cause,
+        related: uniqueLocs([cause, ...more, backend.loc]).slice(1),
+        subject: `${p.key}/${backendSubject(backend)}`,
+        detail: `now ${percent(top.after.share)}`,
       });
     }
     // A weighted route's backends are its targets (Gateway API backendRefs, ALB target groups…).
@@ -51,10 +55,13 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
       const top = concentrated(before.map(asShare), after.map(asShare), threshold);
       if (!top) continue;
       const target = after.find((t) => t.name === top.after.id)!;
+      const [cause = target.loc, ...more] = ownFirst(routeCauses(r), target.loc);
       const hit: RuleHit = {
         message: `${r.name}: ${target.name} now receives ${percent(top.after.share)} of this route's traffic (was ${percent(top.before)})`,
-        loc: target.loc,
-        related: after.filter((t) => t !== target).map((t) => t.loc),
+        loc: cause,
+        related: uniqueLocs([cause, ...more, ...after.map((t) => t.loc)]).slice(1),
+        subject: `${r.key}/${target.name}`,
+        detail: `now ${percent(top.after.share)}`,
       };
       // Cutting over to a target with several healthy backends is a deploy, not a single point of failure.
       if (target.activeBackends !== null && target.activeBackends > 1) hit.severity = "high";
@@ -68,12 +75,21 @@ function asShare(t: TargetShare): BackendShare {
   return { id: t.name, weight: null, state: "active", share: t.share };
 }
 
-/** The backend at or above the threshold now, if it was below it before (absent counts as 0). */
+/** Replicas of one workload are one subject: the workload. */
+export function backendSubject(b: { id: string; replicaOf?: string | undefined }): string {
+  return b.replicaOf ?? b.id;
+}
+
+/**
+ * The backend at or above the threshold now, if it was below it before (absent counts as 0) and
+ * nothing was at or above it before: a pool that already sent everything to one backend (a
+ * single-server pool re-pointed elsewhere) did not become concentrated.
+ */
 function concentrated(before: BackendShare[], after: BackendShare[], threshold: number) {
   const top = after.reduce<BackendShare | undefined>((m, s) => (s.share !== null && s.share > (m?.share ?? -1) ? s : m), undefined);
   if (!top || top.share === null || top.share < threshold) return undefined;
+  if (before.some((s) => s.share !== null && s.share >= threshold)) return undefined;
   const was = before.find((s) => s.id === top.id);
   if (was?.share === null) return undefined;
-  const share = was?.share ?? 0;
-  return share < threshold ? { after: top, before: share } : undefined;
+  return { after: top, before: was?.share ?? 0 };
 }

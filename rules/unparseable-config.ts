@@ -1,4 +1,5 @@
-import { FORMATS } from "../src/model/types.js";
+import type { FileChange } from "../src/diff/diff.js";
+import { type Diagnostic, FORMATS } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 /** Enough to show the problem without burying the review under one broken file. */
@@ -13,7 +14,7 @@ export const unparseableConfig: Rule = {
   rationale:
     "A config that does not parse cannot be evaluated, so nothing else lb-review says about it can be trusted; and the load balancer will refuse to reload it.",
   assumptions:
-    "Errors already present in the old version are not repeated. NGINX Plus directives, and HAProxy keywords newer than 2.6 that are not near-typos of known ones, are warnings: reported at info severity, never blocking. Binary or oversized files count as unparseable.",
+    "Errors already present in the old version, of the same kind at the corresponding line (lines that merely shifted still correspond), are not repeated. NGINX Plus directives, and HAProxy keywords newer than 2.6 that are not near-typos of known ones, are warnings: reported at info severity, never blocking. Binary or oversized files count as unparseable.",
   formats: FORMATS,
   examples: {
     fires: {
@@ -31,17 +32,30 @@ export const unparseableConfig: Rule = {
     const hits: RuleHit[] = [];
     for (const f of changes.files) {
       if (!f.after) continue;
-      const old = new Set((f.before?.diagnostics ?? []).filter((d) => d.severity === "error").map((d) => d.message));
-      const fresh = f.after.diagnostics.filter((d) => d.severity === "error" && !old.has(d.message));
-      for (const d of fresh.slice(0, MAX_PER_FILE)) hits.push({ message: `${f.path}:${d.loc.line}: ${d.message}`, loc: d.loc });
+      const fresh = introduced(f, "error");
+      for (const d of fresh.slice(0, MAX_PER_FILE)) hits.push({ message: `${f.path}: ${d.message}`, loc: d.loc });
       if (fresh.length > MAX_PER_FILE) {
         hits.push({ message: `${f.path}: ${fresh.length - MAX_PER_FILE} more errors not shown`, loc: fresh[MAX_PER_FILE]!.loc });
       }
       // What parses but cannot be evaluated (e.g. a keyword newer than our tables) is said, not blocked.
-      const oldWarnings = new Set((f.before?.diagnostics ?? []).filter((d) => d.severity === "warning").map((d) => d.message));
-      const warnings = f.after.diagnostics.filter((d) => d.severity === "warning" && !oldWarnings.has(d.message));
-      for (const d of warnings.slice(0, MAX_PER_FILE)) hits.push({ severity: "info", message: `${f.path}:${d.loc.line}: ${d.message}`, loc: d.loc });
+      for (const d of introduced(f, "warning").slice(0, MAX_PER_FILE)) hits.push({ severity: "info", message: `${f.path}: ${d.message}`, loc: d.loc });
     }
     return hits;
   },
 };
+
+/**
+ * The diagnostics the change introduced. One of the same kind (its message with numbers
+ * masked, so a byte count or a line number in it does not matter) at the corresponding line of
+ * the old version was already there.
+ */
+function introduced(f: FileChange, severity: Diagnostic["severity"]): Diagnostic[] {
+  const old = new Set(
+    (f.before?.diagnostics ?? []).filter((d) => d.severity === severity).map((d) => `${f.lineMap?.[d.loc.line] ?? d.loc.line}|${kind(d.message)}`),
+  );
+  return f.after!.diagnostics.filter((d) => d.severity === severity && !old.has(`${d.loc.line}|${kind(d.message)}`));
+}
+
+export function kind(message: string): string {
+  return message.replace(/\d+(\.\d+)?/g, "#");
+}

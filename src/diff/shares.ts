@@ -3,6 +3,7 @@
  * out is healthy. Weights divide traffic among active backends; backups take over only when no
  * primary is left; hashing and least-connections are treated as proportional to weight.
  */
+import { targetPool } from "../model/link.js";
 import { type Backend, type Pool, type Route, type Target, targetName } from "../model/types.js";
 
 /** share is null when it cannot be known statically (an unknown weight). */
@@ -54,7 +55,7 @@ export function routeShares(route: Route, pools: Map<string, Pool>): BackendShar
     const scale = (s: number | null) => (s === null || fraction === null ? null : s * fraction);
     switch (t.kind) {
       case "pool": {
-        const pool = pools.get(t.poolKey);
+        const pool = targetPool(t, pools);
         for (const s of pool ? poolShares(pool) : []) out.push({ ...s, id: `${t.name}/${s.id}`, share: scale(s.share) });
         return;
       }
@@ -90,7 +91,7 @@ export function targetShares(route: Route, pools: Map<string, Pool>): TargetShar
   const known = weights.every((w) => w !== null);
   const total = weights.reduce<number>((sum, w) => sum + (w ?? 0), 0);
   return route.targets.map((t, i) => {
-    const pool = t.kind === "pool" ? pools.get(t.poolKey) : undefined;
+    const pool = targetPool(t, pools);
     return {
       name: targetName(t),
       kind: t.kind,

@@ -2,11 +2,13 @@
  * The whole review as one pure function: two sets of files and a policy in, findings, shares
  * and required approvals out. Adapters (CLI, GitHub App) only gather the files.
  */
-import picomatch from "picomatch";
 import { RULES } from "../../rules/index.js";
-import { type ChangeSet, diffVersions, type FileChange } from "../diff/diff.js";
+import { type ChangeSet, diffVersions, type FileChange, uniqueLocs } from "../diff/diff.js";
+import { mapLines } from "../diff/lines.js";
+import { detectMoves } from "../diff/moves.js";
 import { detectFormat } from "../formats/detect.js";
 import { parseConfig } from "../formats/index.js";
+import { includeMatcher } from "../model/includes.js";
 import { link, type Version } from "../model/link.js";
 import { emptyModel, type Format, type Loc, loc, type Model, SEVERITIES, type Severity } from "../model/types.js";
 import type { LoadedPolicy } from "../policy/load.js";
@@ -25,6 +27,8 @@ export interface Finding {
   line: number;
   endLine: number;
   related: Loc[];
+  /** Rules whose findings on the same subject were folded into this one. */
+  merged?: string[];
 }
 
 export type Risk = "none" | "low" | "medium" | "high" | "critical";
@@ -47,7 +51,8 @@ export function analyze(before: SourceFile[], after: SourceFile[], policy: Loade
   const formats = classify(before, after, policy);
   const vb = parseVersion(before, formats);
   const va = parseVersion(after, formats);
-  const changes = diffVersions(fileChanges(before, after, formats, vb, va), vb, va);
+  const { files, moves } = fileChanges(before, after, formats, vb, va);
+  const changes = diffVersions(files, vb, va, moves);
   const findings = runRules(changes, policy);
   const risk = riskOf(findings, changes);
   const approvals = SEVERITIES.filter((s) => findings.some((f) => f.severity === s))
@@ -113,35 +118,58 @@ function reparseStreamIncludes(files: SourceFile[], models: Map<string, Model>):
   }
 }
 
-/** Include paths are absolute on the server (/etc/nginx/...): match on their last two segments. */
-export function includeMatcher(pattern: string): (path: string) => boolean {
-  const tail = pattern.split("/").filter(Boolean).slice(-2).join("/");
-  return picomatch(`**/${tail}`, { dot: true });
-}
 
-function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<string, Format>, vb: Version, va: Version): FileChange[] {
+/**
+ * The files that differ, with moves: a removed or emptied file whose content now lives in added
+ * files (see diff/moves.ts) is reported as moved there, and its elements are matched to theirs.
+ */
+function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<string, Format>, vb: Version, va: Version) {
   const old = new Map(before.map((f) => [f.path, f.text]));
   const now = new Map(after.map((f) => [f.path, f.text]));
   const modelsBefore = new Map(vb.models.map((m) => [m.file, m]));
   const modelsAfter = new Map(va.models.map((m) => [m.file, m]));
-  const out: FileChange[] = [];
+  const changed: FileChange[] = [];
   for (const path of [...new Set([...old.keys(), ...now.keys()])].sort()) {
     const format = formats.get(path);
     if (!format || old.get(path) === now.get(path)) continue;
     const status = !old.has(path) ? "added" : !now.has(path) ? "removed" : "modified";
-    out.push({ path, format, status, before: modelsBefore.get(path) ?? null, after: modelsAfter.get(path) ?? null });
+    const change: FileChange = { path, format, status, before: modelsBefore.get(path) ?? null, after: modelsAfter.get(path) ?? null };
+    if (status === "modified" && elements(change.before) > 0 && elements(change.after) === 0) change.emptied = true;
+    changed.push(change);
   }
-  return out;
+  const candidate = (f: FileChange, text: string | undefined) => ({ path: f.path, format: f.format, text: text ?? "" });
+  const moves = detectMoves(
+    changed.filter((f) => f.status === "removed" || f.emptied).map((f) => candidate(f, old.get(f.path))),
+    changed.filter((f) => f.status === "added").map((f) => candidate(f, now.get(f.path))),
+  );
+  const movedTo = new Map<string, string>();
+  for (const [from, dests] of moves) for (const d of dests) if (!movedTo.has(d)) movedTo.set(d, from);
+  const files = changed
+    .filter((f) => !(f.status === "removed" && moves.has(f.path)))
+    .map((f): FileChange => {
+      const from = f.status === "added" ? movedTo.get(f.path) : undefined;
+      const moved: FileChange = from === undefined ? f : { ...f, status: "moved", from, before: modelsBefore.get(from) ?? null };
+      if (hasDiagnostics(moved.before) && hasDiagnostics(moved.after)) moved.lineMap = mapLines(old.get(moved.from ?? moved.path) ?? "", now.get(moved.path) ?? "");
+      return moved;
+    });
+  return { files, moves };
+}
+
+function elements(m: Model | null): number {
+  return m ? m.pools.length + m.routes.length : 0;
+}
+
+function hasDiagnostics(m: Model | null): boolean {
+  return (m?.diagnostics.length ?? 0) > 0;
 }
 
 function runRules(changes: ChangeSet, policy: LoadedPolicy): Finding[] {
-  const findings: Finding[] = [];
+  const hits: (Finding & { subject?: string; detail?: string })[] = [];
   for (const rule of RULES) {
     const setting = policy.rules.get(rule.id);
     if (setting?.severity === "off") continue;
-    const hits = rule.check({ changes, options: (setting?.options ?? {}) as never, capacity: policy.policy.capacity });
-    for (const hit of hits) {
-      findings.push({
+    for (const hit of rule.check({ changes, options: (setting?.options ?? {}) as never, capacity: policy.policy.capacity })) {
+      hits.push({
         rule: rule.id,
         severity: setting?.severity ?? hit.severity ?? rule.severity,
         message: hit.message,
@@ -149,11 +177,42 @@ function runRules(changes: ChangeSet, policy: LoadedPolicy): Finding[] {
         line: hit.loc.line,
         endLine: hit.loc.endLine,
         related: hit.related ?? [],
+        ...(hit.subject !== undefined ? { subject: hit.subject } : {}),
+        ...(hit.detail !== undefined ? { detail: hit.detail } : {}),
       });
     }
   }
-  const rank = (s: Severity) => SEVERITIES.indexOf(s);
-  return findings.sort((a, b) => rank(b.severity) - rank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
+  return oneFindingPerFact(hits).sort((a, b) => rank(b.severity) - rank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+
+/**
+ * Hits of several rules about one subject (concentration and share shift on one backend) are one
+ * finding: the strongest, its message carrying the others' facts, their rules in `merged`.
+ */
+function oneFindingPerFact(hits: (Finding & { subject?: string; detail?: string })[]): Finding[] {
+  const bySubject = new Map<string, (Finding & { detail?: string })[]>();
+  for (const h of hits) if (h.subject !== undefined) bySubject.set(h.subject, [...(bySubject.get(h.subject) ?? []), h]);
+  const out: Finding[] = [];
+  for (const h of hits) {
+    const group = h.subject === undefined ? [h] : bySubject.get(h.subject)!;
+    if (group[0] !== h) continue;
+    const [top, ...rest] = [...group].sort((a, b) => rank(b.severity) - rank(a.severity));
+    const finding = strip(top!);
+    if (rest.length > 0) {
+      finding.message = [finding.message, ...rest.map((r) => `${r.rule}: ${r.detail ?? r.message}`)].join("; ");
+      finding.merged = rest.map((r) => r.rule);
+      const at = (f: Finding) => [{ file: f.file, line: f.line, endLine: f.endLine }, ...f.related];
+      finding.related = uniqueLocs([...at(finding), ...rest.flatMap(at)]).slice(1);
+    }
+    out.push(finding);
+  }
+  return out;
+}
+
+function strip({ subject: _s, detail: _d, ...finding }: Finding & { subject?: string; detail?: string }): Finding {
+  return finding;
 }
 
 /** The worst finding; "low" for a semantic change without findings; "none" when nothing changed. */

@@ -1,51 +1,145 @@
 /**
  * Resolves references across all files of one version: a nginx conf.d fragment may proxy to an
  * upstream declared in another file, and a Kubernetes Service selects Deployments from any file.
- * References prefer their own file.
+ * A name declared in several files resolves to the nearest declaration (see identity.ts); a tie
+ * resolves to every candidate and is recorded as an ambiguity, whatever the order of the files.
  */
-import type { Backend, Model, Pool, Target, Workload } from "./types.js";
+import { byPlace, identity, nearest } from "./identity.js";
+import { includeScopes } from "./includes.js";
+import type { Backend, Loc, Model, Pool, Target, Workload } from "./types.js";
+
+/** A reference that resolved to several declarations at the same distance. */
+export interface Ambiguity {
+  message: string;
+  loc: Loc;
+  candidates: Loc[];
+}
 
 export interface Version {
   models: Model[];
-  /** Pool by key; a key declared in several files maps to the first file's pool. */
+  /** Every pool by identity (file|key); a key repeated within one file gets "#2", "#3"… */
   pools: Map<string, Pool>;
+  /** The identity of each pool and route, as the diff matches them. */
+  ids: Map<object, string>;
+  ambiguities: Ambiguity[];
 }
 
 /** Beyond this many replicas a workload is one backend of unknown share, not thousands of rows. */
 export const MAX_REPLICAS_EXPANDED = 1000;
 
+const NO_SCOPE: ReadonlySet<string> = new Set();
+
 export function link(models: Model[]): Version {
   const pools = new Map<string, Pool>();
-  for (const m of models) for (const p of m.pools) if (!pools.has(p.key)) pools.set(p.key, p);
-  const workloads = models.flatMap((m) => m.workloads);
-  for (const p of pools.values()) if (p.selector) p.backends = selected(p.selector, workloads);
+  const ids = new Map<object, string>();
+  const byKey = new Map<string, Pool[]>();
   for (const m of models) {
-    const local = new Map(m.pools.map((p) => [p.key, p]));
-    for (const route of m.routes) route.targets = route.targets.map((t) => resolve(t, local, pools));
+    for (const p of m.pools) {
+      const id = claim(pools, identity(p));
+      pools.set(id, p);
+      ids.set(p, id);
+      byKey.set(p.key, [...(byKey.get(p.key) ?? []), p]);
+    }
+    const routeIds = new Set<string>();
+    for (const r of m.routes) {
+      const id = claim(routeIds, identity(r));
+      routeIds.add(id);
+      ids.set(r, id);
+    }
   }
-  return { models, pools };
+  const scopes = includeScopes(models);
+  const ambiguities: Ambiguity[] = [];
+  const select = selector(models.flatMap((m) => m.workloads));
+  for (const p of pools.values()) {
+    if (p.selector) p.backends = select(p, scopes.get(p.loc.file) ?? NO_SCOPE, ambiguities);
+  }
+  for (const m of models) {
+    const scope = scopes.get(m.file) ?? NO_SCOPE;
+    for (const route of m.routes) {
+      route.targets = route.targets.map((t) => resolve(t, byKey, ids, m.file, scope, ambiguities));
+    }
+  }
+  return { models, pools, ids, ambiguities };
 }
 
-function resolve(t: Target, local: Map<string, Pool>, all: Map<string, Pool>): Target {
+function claim(taken: { has(id: string): boolean }, base: string): string {
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}#${n}`;
+  return id;
+}
+
+function resolve(t: Target, byKey: Map<string, Pool[]>, ids: Map<object, string>, from: string, scope: ReadonlySet<string>, out: Ambiguity[]): Target {
   if (t.kind !== "ref") return t;
-  const pool = local.get(t.poolKey) ?? all.get(t.poolKey);
-  if (pool) return { kind: "pool", poolKey: pool.key, name: t.name, weight: t.weight, loc: t.loc };
+  const found = nearest(byKey.get(t.poolKey) ?? [], from, scope);
+  if (found.length > 0) {
+    if (found.length > 1) out.push(ambiguity(`"${t.name}"`, t.loc, found.map((p) => p.loc)));
+    return { kind: "pool", poolKey: t.poolKey, poolIds: found.map((p) => ids.get(p)!), name: t.name, weight: t.weight, loc: t.loc };
+  }
   if (t.unresolved === "address") return { kind: "address", id: t.name, weight: t.weight, loc: t.loc };
   if (t.unresolved === "external") return { kind: "external", name: t.name, poolKey: t.poolKey, weight: t.weight, loc: t.loc };
   return { kind: "missing", name: t.name, weight: t.weight, loc: t.loc };
 }
 
-/** One backend per replica of every workload whose pod labels include the selector's. */
-function selected(selector: NonNullable<Pool["selector"]>, workloads: Workload[]): Backend[] {
-  const entries = Object.entries(selector.labels);
-  if (entries.length === 0) return [];
-  const matching = workloads.filter((w) => w.namespace === selector.namespace && entries.every(([k, v]) => w.labels[k] === v));
-  return matching.flatMap((w): Backend[] => {
-    const base = { name: w.name, state: "active" as const, healthCheck: w.healthCheck, limits: {}, loc: w.loc };
-    if (w.replicas === null || w.replicas > MAX_REPLICAS_EXPANDED) {
-      const why = w.replicas === null ? "replica count unknown" : `${w.replicas} replicas, shown as one`;
-      return [{ ...base, id: `${w.name}/*`, weight: null, notes: [...w.notes, why] }];
+function ambiguity(what: string, at: Loc, candidates: Loc[]): Ambiguity {
+  const files = [...new Set(candidates.map((c) => c.file))].join(", ");
+  return { message: `${what} is declared in ${files}, all equally near; every one of them is counted`, loc: at, candidates };
+}
+
+/**
+ * One backend per replica of every workload whose pod labels include the selector's. Workloads
+ * are indexed by label, so linking stays linear; a workload name declared in several files
+ * counts once, from its nearest declaration.
+ */
+function selector(workloads: Workload[]) {
+  const index = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    for (const [k, v] of Object.entries(w.labels)) {
+      const key = `${w.namespace}\u0000${k}=${v}`;
+      const list = index.get(key);
+      if (list) list.push(w);
+      else index.set(key, [w]);
     }
-    return Array.from({ length: w.replicas }, (_, i) => ({ ...base, id: `${w.name}/${i + 1}`, weight: 1, notes: [...w.notes] }));
-  });
+  }
+  return (pool: Pool, scope: ReadonlySet<string>, out: Ambiguity[]): Backend[] => {
+    const sel = pool.selector!;
+    const entries = Object.entries(sel.labels);
+    if (entries.length === 0) return [];
+    const lists = entries.map(([k, v]) => index.get(`${sel.namespace}\u0000${k}=${v}`) ?? []);
+    const smallest = lists.reduce((a, b) => (b.length < a.length ? b : a));
+    const matching = smallest.filter((w) => entries.every(([k, v]) => w.labels[k] === v));
+    const byName = new Map<string, Workload[]>();
+    for (const w of matching) {
+      const name = `${w.kind}:${w.name}`;
+      byName.set(name, [...(byName.get(name) ?? []), w]);
+    }
+    const chosen = [...byName.values()].flatMap((candidates) => {
+      const found = nearest(candidates, pool.loc.file, scope);
+      if (found.length > 1) out.push(ambiguity(`${found[0]!.kind} ${found[0]!.name}`, pool.loc, found.map((w) => w.loc)));
+      return found;
+    });
+    // Declaration order, by file then line: never the order the files were given in.
+    return chosen.sort(byPlace).flatMap(replicas);
+  };
+}
+
+function replicas(w: Workload): Backend[] {
+  const base = { name: w.name, state: "active" as const, healthCheck: w.healthCheck, limits: {}, loc: w.loc };
+  if (w.replicas === null || w.replicas > MAX_REPLICAS_EXPANDED) {
+    const why = w.replicas === null ? "replica count unknown" : `${w.replicas} replicas, shown as one`;
+    return [{ ...base, id: `${w.name}/*`, weight: null, replicaOf: w.name, notes: [...w.notes, why] }];
+  }
+  return Array.from({ length: w.replicas }, (_, i) => ({ ...base, id: `${w.name}/${i + 1}`, weight: 1, replicaOf: w.name, notes: [...w.notes] }));
+}
+
+/** The pool a target sends to: one pool, or, for an ambiguous name, all candidates as one. */
+export function targetPool(t: Target, pools: Map<string, Pool>): Pool | undefined {
+  if (t.kind !== "pool") return undefined;
+  const found = t.poolIds.map((id) => pools.get(id)).filter((p): p is Pool => p !== undefined);
+  if (found.length <= 1) return found[0];
+  return { ...found[0]!, backends: found.flatMap((p) => p.backends) };
+}
+
+/** The pools declared under one key, in every file (a name's candidates before resolution). */
+export function poolsByKey(v: Version, key: string): Pool[] {
+  return [...v.pools.values()].filter((p) => p.key === key);
 }

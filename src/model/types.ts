@@ -59,6 +59,8 @@ export interface Backend {
   limits: Record<string, string>;
   /** Facts a reviewer should know, such as "hostname may resolve to several addresses". */
   notes: string[];
+  /** Kubernetes/Terraform: the workload this backend is one replica of (reports count replicas). */
+  replicaOf?: string;
   loc: Loc;
 }
 
@@ -114,7 +116,8 @@ export interface Workload {
  */
 export type Target =
   | { kind: "ref"; poolKey: string; name: string; unresolved: "address" | "missing" | "external"; weight: number | null; loc: Loc }
-  | { kind: "pool"; poolKey: string; name: string; weight: number | null; loc: Loc }
+  /** `poolIds`: the identities it resolved to, one unless the name is ambiguous (see link.ts). */
+  | { kind: "pool"; poolKey: string; poolIds: string[]; name: string; weight: number | null; loc: Loc }
   | { kind: "address"; id: string; weight: number | null; loc: Loc }
   | { kind: "dynamic"; expression: string; weight: number | null; loc: Loc }
   | { kind: "missing"; name: string; weight: number | null; loc: Loc }

@@ -22,7 +22,8 @@ export interface JsonReport {
   risk: Risk;
   /** The sentences a reviewer must read first. */
   headline: string[];
-  files: { path: string; format: Format; status: string }[];
+  /** `from`: where a moved file was (its elements are compared with their old selves). */
+  files: { path: string; format: Format; status: string; from?: string }[];
   findings: (Omit<Finding, "related"> & { related: Loc[] })[];
   pools: TrafficEntry[];
   routes: TrafficEntry[];
@@ -34,7 +35,7 @@ export function toJsonReport(a: Analysis): JsonReport {
     schemaVersion: 1,
     risk: a.risk,
     headline: headline(a),
-    files: a.changes.files.map((f) => ({ path: f.path, format: f.format, status: f.status })),
+    files: a.changes.files.map((f) => ({ path: f.path, format: f.format, status: f.status, ...(f.from !== undefined ? { from: f.from } : {}) })),
     findings: a.findings.map((f) => ({ ...f })),
     pools: a.changes.pools.filter(poolChanged).map(poolEntry),
     routes: a.changes.routes.map(routeEntry),
@@ -48,7 +49,8 @@ export function headline(a: Analysis): string[] {
   if (top.length > 0) return top.slice(0, 3).map((f) => f.message);
   if (a.changes.files.length === 0) return ["No load-balancer config changed."];
   const pools = a.changes.pools.filter(poolChanged).length;
-  return [`${a.changes.files.length} load-balancer file(s) changed, ${pools} pool(s) affected; no risky traffic change found.`];
+  const moves = a.changes.files.filter((f) => f.from !== undefined).map((f) => `${f.path} moved from ${f.from}.`);
+  return [`${a.changes.files.length} load-balancer file(s) changed, ${pools} pool(s) affected; no risky traffic change found.`, ...moves];
 }
 
 function poolChanged(p: PoolChange): boolean {
@@ -57,17 +59,19 @@ function poolChanged(p: PoolChange): boolean {
 }
 
 function poolEntry(p: PoolChange): TrafficEntry {
+  const changes = p.before && p.after ? p.changes.map((c) => c.message) : [p.before ? "pool removed" : "pool added"];
   return {
     file: p.file,
     name: p.name,
     before: p.sharesBefore ? { backends: p.sharesBefore } : null,
     after: p.sharesAfter ? { backends: p.sharesAfter } : null,
-    changes: p.before && p.after ? p.changes.map((c) => c.message) : [p.before ? "pool removed" : "pool added"],
+    changes: p.movedFrom !== undefined ? [`moved from ${p.movedFrom}`, ...changes] : changes,
   };
 }
 
 function routeEntry(r: RouteChange): TrafficEntry {
   const changes: string[] = [];
+  if (r.movedFrom !== undefined) changes.push(`moved from ${r.movedFrom}`);
   if (!r.before) changes.push("route added");
   else if (!r.after) changes.push("route removed");
   else if (r.targetsChanged) changes.push("targets changed");

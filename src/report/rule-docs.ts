@@ -37,6 +37,7 @@ function example(e: Example): string[] {
   const block = (label: string, text: string | null) =>
     text === null ? [`${label}: *(file absent)*`, ""] : [`${label}:`, "", `\`\`\`${e.format}`, text.trimEnd(), "```", ""];
   const policy = e.policy ? ["Policy:", "", "```yaml", e.policy.trimEnd(), "```", ""] : [];
-  return [...block("Before", e.before), ...block("After", e.after), ...policy];
+  const extra = (e.extra ?? []).flatMap((f) => [`Unchanged \`${f.path}\`:`, "", `\`\`\`${e.format}`, f.text.trimEnd(), "```", ""]);
+  return [...block("Before", e.before), ...block("After", e.after), ...extra, ...policy];
 }
 

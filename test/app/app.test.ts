@@ -5,7 +5,7 @@ import { type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck,
 let h: Harness;
 afterEach(async () => h?.close());
 
-const SENTENCE = "storefront: 10.20.0.11:8080 now receives 100% of traffic (was 25%)";
+const SENTENCE = "storefront: 10.20.0.11:8080 now receives 100% of traffic (was 25%); share-shift: +75 points";
 const opened = (n: number) => h.gh.pullRequestEvent("opened", "acme", "shop", n);
 const synchronize = (n: number) => h.gh.pullRequestEvent("synchronize", "acme", "shop", n);
 const sticky = (n: number) => h.gh.issueComments("acme", "shop", n).filter((c) => c.body.startsWith("<!-- lb-review:summary -->"));
@@ -28,7 +28,7 @@ describe("the incident pull request", () => {
     expect(check.output.title).toBe("Critical: needs 0 of 2 approvals from @acme/network");
     expect(check.output.summary).toContain(SENTENCE);
     expect(check.annotations).toContainEqual(
-      expect.objectContaining({ path: "lb/storefront.conf", start_line: 4, end_line: 4, annotation_level: "failure", message: SENTENCE }),
+      expect.objectContaining({ path: "lb/storefront.conf", start_line: 5, end_line: 5, annotation_level: "failure", message: SENTENCE }),
     );
 
     // One sticky comment with the traffic table, and inline comments on the changed lines.
@@ -37,7 +37,7 @@ describe("the incident pull request", () => {
     const inline = h.gh.reviewComments("acme", "shop", n);
     expect(inline.length).toBeGreaterThan(0);
     for (const c of inline) expect(h.gh.pullFiles("acme", "shop", n).map((f) => f.filename)).toContain(c.path);
-    expect(inline.find((c) => c.body.includes(SENTENCE))).toMatchObject({ path: "lb/storefront.conf", line: 4, side: "RIGHT" });
+    expect(inline.find((c) => c.body.includes(SENTENCE))).toMatchObject({ path: "lb/storefront.conf", line: 5, side: "RIGHT" });
     // The required team was asked, once.
     const requests = h.gh.requestsTo("POST", /requested_reviewers$/);
     expect(requests.map((r) => r.body)).toEqual([{ reviewers: [], team_reviewers: ["network"] }]);
@@ -314,7 +314,7 @@ describe("other formats through the app", () => {
     const check = h.gh.checkRuns({ owner: "acme", repo: "k8s", name: "lb-review" }).at(-1)!;
     expect(check.conclusion).toBe("failure");
     expect(check.annotations).toContainEqual(
-      expect.objectContaining({ path: "deploy/web.yaml", start_line: 16, annotation_level: "failure", message: "default/web: web/1 now receives 100% of traffic (was 25%)" }),
+      expect.objectContaining({ path: "deploy/web.yaml", start_line: 16, annotation_level: "failure", message: "default/web: the only replica of web now receives 100% of traffic (was 25%); share-shift: +75 points" }),
     );
   });
 });

@@ -37,8 +37,8 @@ describe("lb-review check on directories", () => {
   it("reviews the bundled incident: critical, the sentence, exit 1", () => {
     const r = cli(["check", "--base", "examples/incident/before", "--head", "examples/incident/after"]);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^lb-review: risk CRITICAL\n {2}storefront: 10\.20\.0\.11:8080 now receives 100% of traffic \(was 25%\)/);
-    expect(r.out).toContain("lb/storefront.conf:4");
+    expect(r.out).toMatch(/^lb-review: risk CRITICAL\n {2}storefront: 10\.20\.0\.11:8080 now receives 100% of traffic \(was 25%\); share-shift: \+75 points/);
+    expect(r.out).toContain("lb/storefront.conf:5");
     expect(r.out).toContain("critical: 2 approvals from team network");
   });
 
@@ -46,7 +46,7 @@ describe("lb-review check on directories", () => {
     const r = cli(["check", "--base", "examples/incident/before", "--head", "examples/incident/after", "--format", "json"]);
     const report = JSON.parse(r.out);
     expect(report).toMatchObject({ schemaVersion: 1, risk: "critical", files: [{ path: "lb/storefront.conf", format: "nginx", status: "modified" }] });
-    expect(report.findings[0]).toMatchObject({ rule: "traffic-concentration", severity: "critical", file: "lb/storefront.conf", line: 4, endLine: 4 });
+    expect(report.findings[0]).toMatchObject({ rule: "traffic-concentration", severity: "critical", file: "lb/storefront.conf", line: 5, endLine: 5 });
     expect(report.pools[0].after.backends[0]).toEqual({ id: "10.20.0.11:8080", weight: 1, state: "active", share: 1 });
     expect(report.routes[0]).toMatchObject({ file: "lb/storefront.conf", name: "shop.example.com location /" });
   });
@@ -105,7 +105,7 @@ describe("lb-review check on directories", () => {
 
   it("renders Markdown with the traffic table", () => {
     const r = cli(["check", "--base", "examples/incident/before", "--head", "examples/incident/after", "--format", "markdown"]);
-    expect(r.out).toContain("> **storefront: 10.20.0.11:8080 now receives 100% of traffic (was 25%)**");
+    expect(r.out).toContain("> **storefront: 10.20.0.11:8080 now receives 100% of traffic (was 25%); share-shift: +75 points**");
     expect(r.out).toMatch(/\| `10\.20\.0\.12:8080` \| active → down \| 1 \| 25% \| \*\*0%\*\* \| −25 pts \|/);
   });
 
@@ -143,7 +143,7 @@ describe("lb-review check on git refs", () => {
 
   it("compares two refs of the repository in the current directory", () => {
     const r = cli(["check", "--base", "main", "--head", "maintenance", "--format", "json"], repo);
-    expect(JSON.parse(r.out).findings[0]).toMatchObject({ rule: "traffic-concentration", line: 4 });
+    expect(JSON.parse(r.out).findings[0]).toMatchObject({ rule: "traffic-concentration", line: 5 });
   });
 
   it("defaults to the merge base with the default branch and the working tree", () => {

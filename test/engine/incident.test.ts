@@ -13,18 +13,21 @@ describe("the postmortem's incident", () => {
   const a = analyze([read("incident/before", "lb/storefront.conf")], [read("incident/after", "lb/storefront.conf")], policy);
   const report = toJsonReport(a);
 
-  it("is critical, with the sentence nobody saw, on the surviving server's line", () => {
+  it("is critical, with the sentence nobody saw, at the down lines that caused it", () => {
     expect(policy.diagnostics).toEqual([]);
     expect(a.risk).toBe("critical");
     const f = a.findings.find((x) => x.rule === "traffic-concentration")!;
-    expect(f.message).toBe("storefront: 10.20.0.11:8080 now receives 100% of traffic (was 25%)");
-    expect([f.file, f.line]).toEqual(["lb/storefront.conf", 4]);
-    expect(f.related.map((l) => l.line)).toEqual([5, 6, 7]);
+    // One fact, one finding: the share shift on the same server is folded into it.
+    expect(f.message).toBe("storefront: 10.20.0.11:8080 now receives 100% of traffic (was 25%); share-shift: +75 points");
+    expect(f.merged).toEqual(["share-shift"]);
+    expect([f.file, f.line]).toEqual(["lb/storefront.conf", 5]);
+    expect(f.related.map((l) => l.line)).toEqual([6, 7, 4]);
     expect(report.headline).toContain(f.message);
+    expect(a.findings.filter((x) => x.rule === "share-shift")).toEqual([]);
   });
 
   it("also says the pool is down to one server and over capacity", () => {
-    expect(a.findings.map((x) => x.rule)).toEqual(expect.arrayContaining(["active-backends-reduced", "capacity", "share-shift"]));
+    expect(a.findings.map((x) => x.rule)).toEqual(expect.arrayContaining(["active-backends-reduced", "capacity"]));
     expect(a.findings.find((x) => x.rule === "capacity")!.message).toBe(
       "storefront: 10.20.0.11:8080 would take 2,000 rps at peak, above its capacity of 600 rps (was 500)",
     );

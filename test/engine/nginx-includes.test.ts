@@ -12,13 +12,13 @@ describe("nginx includes", () => {
       { path: "nginx/stream.d/dns.conf", text: DNS(down) },
     ];
     const a = analyze(files(""), files(" down"), loadPolicy(null));
-    expect(a.changes.pools.map((p) => p.key)).toEqual(["nginx:stream:dns"]);
+    expect(a.changes.pools.map((p) => p.key)).toEqual(["nginx/stream.d/dns.conf|nginx:stream:dns"]);
     expect(a.changes.routes[0]!.after!.targets[0]).toMatchObject({ kind: "pool", poolKey: "nginx:stream:dns" });
-    expect(a.findings[0]).toMatchObject({ rule: "traffic-concentration", file: "nginx/stream.d/dns.conf", line: 2 });
+    expect(a.findings[0]).toMatchObject({ rule: "traffic-concentration", file: "nginx/stream.d/dns.conf", line: 3 });
   });
 
   it("without the including file, a fragment is read as http config", () => {
     const a = analyze([], [{ path: "nginx/stream.d/dns.conf", text: DNS("") }], loadPolicy(null));
-    expect(a.changes.pools.map((p) => p.key)).toEqual(["nginx:http:dns"]);
+    expect(a.changes.pools.map((p) => p.key)).toEqual(["nginx/stream.d/dns.conf|nginx:http:dns"]);
   });
 });

@@ -65,13 +65,13 @@ describe("the incident, in Envoy: three of four endpoints drained", () => {
   const after = cluster([{ n: 1 }, { n: 2, status: "DRAINING" }, { n: 3, status: "DRAINING" }, { n: 4, status: "DRAINING" }]);
   const a = review("envoy", before, after);
 
-  it("is critical traffic-concentration on the surviving endpoint's line", () => {
+  it("is critical traffic-concentration at the drained endpoints, the survivor related", () => {
     expect(a.risk).toBe("critical");
     const f = a.findings.find((x) => x.rule === "traffic-concentration")!;
     expect(f.severity).toBe("critical");
-    expect(f.message).toBe("shop: 10.0.0.1:8080 now receives 100% of traffic (was 25%)");
-    expect([f.file, f.line]).toEqual([FILE_FOR.envoy, lineOf(after, "address: 10.0.0.1") - 3]);
-    expect(f.related.map((l) => l.line)).toEqual([2, 3, 4].map((n) => lineOf(after, `address: 10.0.0.${n}`) - 3));
+    expect(f.message).toBe("shop: 10.0.0.1:8080 now receives 100% of traffic (was 25%); share-shift: +75 points");
+    expect([f.file, f.line]).toEqual([FILE_FOR.envoy, lineOf(after, "address: 10.0.0.2") - 3]);
+    expect(f.related.map((l) => l.line)).toEqual([3, 4, 1].map((n) => lineOf(after, `address: 10.0.0.${n}`) - 3));
   });
 
   it("reports the shares before and after", () => {
@@ -91,14 +91,14 @@ describe("the incident, in Envoy: three of four endpoints removed", () => {
     const after = cluster([{ n: 4 }]);
     const a = review("envoy", cluster([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]), after);
     const f = a.findings.find((x) => x.rule === "traffic-concentration")!;
-    expect(f.message).toBe("shop: 10.0.0.4:8080 now receives 100% of traffic (was 25%)");
+    expect(f.message).toBe("shop: 10.0.0.4:8080 now receives 100% of traffic (was 25%); share-shift: +75 points");
     expect(f.line).toBe(lineOf(after, "- endpoint:"));
     expect(toJsonReport(a).pools[0]!.after!.backends.map((b) => [b.id, b.share])).toEqual([["10.0.0.4:8080", 1]]);
   });
 
   it("also when UNHEALTHY takes them out", () => {
     const a = review("envoy", cluster([{ n: 1 }, { n: 2 }]), cluster([{ n: 1, status: "UNHEALTHY" }, { n: 2 }]));
-    expect(a.findings.find((x) => x.rule === "traffic-concentration")?.message).toBe("shop: 10.0.0.2:8080 now receives 100% of traffic (was 50%)");
+    expect(a.findings.find((x) => x.rule === "traffic-concentration")?.message).toBe("shop: 10.0.0.2:8080 now receives 100% of traffic (was 50%); share-shift: +50 points");
   });
 });
 
@@ -109,7 +109,7 @@ describe("weighted_clusters 50/50 → 100/0", () => {
   it("is traffic-concentration on the route, at the changed weight", () => {
     const f = a.findings.find((x) => x.rule === "traffic-concentration")!;
     expect(f.severity).toBe("critical");
-    expect(f.message).toMatch(/^shop prefix \/: blue\S* now receives 100% of this route's traffic \(was 50%\)$/);
+    expect(f.message).toMatch(/^shop prefix \/: blue\S* now receives 100% of this route's traffic \(was 50%\); share-shift: \+50 points$/);
     expect(f.line).toBe(lineOf(after, "weight: 100"));
     const r = toJsonReport(a).routes.find((x) => x.name === "shop prefix /")!;
     expect(r.before!.backends.map((b) => b.share)).toEqual([0.5, 0.5]);

@@ -411,10 +411,16 @@ describe("routes", () => {
     const d = parse("defaults", "  default_backend web", "frontend f", "  bind :80", "backend web");
     expect(d.routes).toMatchObject([{ name: "frontend f (default)", loc: { line: 2 }, targets: [{ name: "web" }] }]);
   });
+  it("keys a use_backend rule by its condition, so changing only the backend keeps the route", () => {
+    const a = parse("frontend f", "  acl is_api path_beg /api", "  use_backend api if is_api", "backend api", "backend maintenance");
+    const b = parse("frontend f", "  acl is_api path_beg /api", "  use_backend maintenance if is_api", "backend api", "backend maintenance");
+    expect(a.routes[0]!.key).toBe("haproxy:frontend:f:use_backend if is_api");
+    expect(b.routes[0]!.key).toBe(a.routes[0]!.key);
+  });
   it("makes identical rules distinct keys", () => {
     const twice = parse("frontend f", "  acl x src 10.0.0.0/8", "  use_backend b if x", "  use_backend b if x", "backend b");
     expect(errors(twice)).toEqual([]);
-    expect(twice.routes.map((r) => r.key)).toEqual(["haproxy:frontend:f:use_backend b if x", "haproxy:frontend:f:use_backend b if x#2"]);
+    expect(twice.routes.map((r) => r.key)).toEqual(["haproxy:frontend:f:use_backend if x", "haproxy:frontend:f:use_backend if x#2"]);
   });
   it("rejects an http frontend sending to a tcp backend", () => {
     expect(errors(parse("frontend f", "  mode http", "  default_backend b", "backend b", "  mode tcp"))).toMatchObject([{ loc: { line: 3 } }]);

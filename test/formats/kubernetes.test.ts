@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { analyze } from "../../src/engine/analyze.js";
 import { kubernetes } from "../../src/formats/kubernetes/index.js";
-import { link } from "../../src/model/link.js";
+import { link, poolsByKey } from "../../src/model/link.js";
 import type { Model, Pool, Route, Target, Workload } from "../../src/model/types.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import { toJsonReport } from "../../src/report/json.js";
@@ -194,7 +194,7 @@ describe("the shop fixture (every kind, one multi-document file)", () => {
 
   it("links: the Service gets one backend per replica, carrying the workload's probe", () => {
     const v = link([parse(text)]);
-    const shop = v.pools.get("kubernetes:service:prod/shop")!;
+    const shop = poolsByKey(v, "kubernetes:service:prod/shop")[0]!;
     expect(shop.backends.map((b) => b.id)).toEqual(["shop/1", "shop/2", "shop/3"]);
     expect(shop.backends.every((b) => b.healthCheck.kind === "http" && b.weight === 1)).toBe(true);
     const r = v.models[0]!.routes.find((x) => x.key === "kubernetes:ingress:prod:shop.example.com:/")!;
@@ -466,7 +466,7 @@ describe("engine: what a reviewer sees", () => {
     const f = a.findings.find((x) => x.rule === "traffic-concentration")!;
     expect(f).toBeDefined();
     expect([f.severity, f.file, f.line]).toEqual(["critical", FILE, lineOf(after, "replicas: 1")]);
-    expect(f.message).toMatch(/^default\/storefront: storefront\/1 now receives 100% of traffic \(was 25%\)/);
+    expect(f.message).toMatch(/^default\/storefront: the only replica of storefront now receives 100% of traffic \(was 25%\)/);
     const p = toJsonReport(a).pools.find((x) => x.name === "default/storefront")!;
     expect(p.before!.backends.map((b) => b.share)).toEqual([0.25, 0.25, 0.25, 0.25]);
     expect(p.after!.backends.map((b) => b.share)).toEqual([1]);
@@ -613,6 +613,6 @@ describe.skipIf(!corpusAvailable)("the shared corpus", () => {
   it("chash subset: a Deployment of 10 replicas and a Service selecting it", () => {
     const v = link([byName("ingress-nginx-chash-subset-deployment-service-ingress.yaml")]);
     expect(v.models[0]!.workloads.map((w) => [w.kind, w.replicas])).toEqual([["Deployment", 10]]);
-    expect(v.pools.get("kubernetes:service:default/nginxhello")!.backends).toHaveLength(10);
+    expect(poolsByKey(v, "kubernetes:service:default/nginxhello")[0]!.backends).toHaveLength(10);
   });
 });

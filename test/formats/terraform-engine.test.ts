@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { poolShares } from "../../src/diff/shares.js";
 import { terraform } from "../../src/formats/terraform/index.js";
-import { link } from "../../src/model/link.js";
+import { link, poolsByKey } from "../../src/model/link.js";
 import { toJsonReport } from "../../src/report/json.js";
 import { review, rulesFired } from "../support/review.js";
 
@@ -30,7 +30,7 @@ describe("terraform: the incident, as a weighted forward", () => {
     expect(a.risk).toBe("critical");
     const f = a.findings.find((x) => x.rule === "traffic-concentration")!;
     expect(f).toMatchObject({ severity: "critical", file: "infra/lb.tf", line: 52 });
-    expect(f.message).toMatch(/^listener web \(HTTP:80\): blue\S* now receives 100% of this route's traffic \(was 50%\)$/);
+    expect(f.message).toMatch(/^listener web \(HTTP:80\): blue\S* now receives 100% of this route's traffic \(was 50%\); share-shift: \+50 points$/);
     expect(f.related.map((l) => l.line)).toContain(56);
   });
 
@@ -63,7 +63,7 @@ describe("terraform: attachments scaled in", () => {
     expect(a.risk).toBe("critical");
     const f = a.findings.find((x) => x.rule === "traffic-concentration")!;
     expect(f).toMatchObject({ severity: "critical", file: "infra/lb.tf", line: 17 });
-    expect(f.message).toBe("app: app/1 now receives 100% of traffic (was 25%)");
+    expect(f.message).toBe("app: the only replica of app now receives 100% of traffic (was 25%); share-shift: +75 points");
     expect(rulesFired(a)).toContain("active-backends-reduced");
   });
 
@@ -81,7 +81,7 @@ describe("terraform: attachments scaled in", () => {
   it("cannot judge a scale-in to an unknown count: the pool's shares become unknown", () => {
     const unknown = edit(ATTACHMENTS, "count            = 4", "count            = length(aws_instance.app)");
     const v = link([terraform.parse(unknown, "infra/lb.tf")]);
-    const pool = v.pools.get("terraform:infra:target_group:app")!;
+    const pool = poolsByKey(v, "terraform:infra:target_group:app")[0]!;
     expect(poolShares(pool).map((s) => [s.id, s.share])).toEqual([["app/*", null]]);
   });
 });

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { createTerraformParser, terraform } from "../../src/formats/terraform/index.js";
-import { link } from "../../src/model/link.js";
+import { link, poolsByKey } from "../../src/model/link.js";
 import type { Model, Route, Workload } from "../../src/model/types.js";
 
 const parse = (text: string, file = "lb.tf") => terraform.parse(text, file);
@@ -115,7 +115,7 @@ describe("terraform resources", () => {
 
   it("links: the pool gets one backend per replica", () => {
     const v = link([structuredClone(m)]);
-    const web = v.pools.get("terraform:infra:target_group:web")!;
+    const web = poolsByKey(v, "terraform:infra:target_group:web")[0]!;
     expect(web.backends.map((b) => [b.id, b.weight])).toEqual([
       ["web/1", 1],
       ["web/2", 1],
@@ -169,7 +169,7 @@ describe("terraform target groups: algorithms and health checks", () => {
   it("uses AWS defaults without a block, provider defaults inside one", () => {
     expect(group(`protocol = "TCP"`).hc).toMatchObject({ kind: "tcp", intervalMs: 30_000, rise: 5, fall: 2, loc: { line: 1, endLine: 3 } });
     expect(group(`protocol = "HTTP"\nhealth_check {\n  path = "/up"\n}`).hc).toMatchObject({ kind: "http", intervalMs: 30_000, rise: 3, fall: 3, detail: "/up 200", loc: { line: 3, endLine: 5 } });
-    expect(group(`protocol = "HTTP"\nhealth_check {\n  enabled = false\n}`).hc).toMatchObject({ kind: "none", loc: { line: 3 } });
+    expect(group(`protocol = "HTTP"\nhealth_check {\n  enabled = false\n}`).hc).toMatchObject({ kind: "none", loc: { line: 4 } }); // the line that switched it off
     expect(group(`protocol = "TCP"\nhealth_check {\n  protocol = "TCP"\n  interval = 10\n}`).hc).toMatchObject({ kind: "tcp", intervalMs: 10_000 });
     expect(group(`protocol = "HTTPS"\nhealth_check {\n  protocol = "HTTPS"\n  timeout = "5"\n  port = 8443\n}`).hc.detail).toBe("HTTPS / 200 port 8443 timeout 5s");
     expect(group(`target_type = "lambda"`).hc.kind).toBe("none");

@@ -95,7 +95,7 @@ describe("the incident, in Traefik: a weighted service 50/50 → 100/0", () => {
     expect(a.risk).toBe("critical");
     const f = a.findings.find((x) => x.rule === "traffic-concentration")!;
     expect(f.severity).toBe("critical");
-    expect(f.message).toMatch(/^shop: blue\S* now receives 100% of this route's traffic \(was 50%\)$/);
+    expect(f.message).toMatch(/^shop: blue\S* now receives 100% of this route's traffic \(was 50%\); share-shift: \+50 points$/);
     expect([f.file, f.line]).toEqual([FILE_FOR.traefik, lineOf(after, "weight: 100")]);
   });
 
@@ -126,7 +126,7 @@ describe("the incident, in Traefik: a load balancer from 4 servers to 1", () => 
     const a = review("traefik", servers([1, 2, 3, 4]), after);
     const f = a.findings.find((x) => x.rule === "traffic-concentration")!;
     expect(f.severity).toBe("critical");
-    expect(f.message).toBe("shop: 10.0.0.3:8080 now receives 100% of traffic (was 25%)");
+    expect(f.message).toBe("shop: 10.0.0.3:8080 now receives 100% of traffic (was 25%); share-shift: +75 points");
     expect(f.line).toBe(lineOf(after, "url: http://10.0.0.3:8080"));
     const pool = toJsonReport(a).pools.find((p) => p.name === "shop")!;
     expect(pool.before!.backends.map((b) => b.share)).toEqual([0.25, 0.25, 0.25, 0.25]);

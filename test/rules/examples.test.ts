@@ -3,19 +3,21 @@ import { RULES } from "../../rules/index.js";
 import { review } from "../support/review.js";
 
 describe.each(RULES.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
-  it("fires on its documented example", () => {
-    const { format, before, after, policy } = rule.examples.fires;
-    const findings = review(format, before, after, policy ?? null).findings.filter((f) => f.rule === id);
+  it("fires on its documented example, at its exact severity", () => {
+    const { format, before, after, policy, extra, severity } = rule.examples.fires;
+    const findings = review(format, before, after, policy ?? null, extra).findings.filter((f) => f.rule === id);
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) {
+      expect(f.severity).toBe(severity ?? rule.severity);
       expect(f.line).toBeGreaterThanOrEqual(1);
       expect(f.message.length).toBeGreaterThan(10);
     }
   });
 
   it("stays silent on its documented benign example", () => {
-    const { format, before, after, policy } = rule.examples.silent;
-    expect(review(format, before, after, policy ?? null).findings.filter((f) => f.rule === id)).toEqual([]);
+    const { format, before, after, policy, extra } = rule.examples.silent;
+    const findings = review(format, before, after, policy ?? null, extra).findings;
+    expect(findings.filter((f) => f.rule === id || f.merged?.includes(id))).toEqual([]);
   });
 
   it("documents itself", () => {

@@ -28,7 +28,7 @@ const concentration = (after: string) => review("kubernetes", BASE, after).findi
 describe("weighted routes: targets are the route's backends", () => {
   it("a cut-over to a target with several active backends is high", () => {
     expect(concentration(cluster(100, 0)).map((f) => [f.severity, f.message])).toEqual([
-      ["high", "default/shop rule 1: default/blue now receives 100% of this route's traffic (was 50%)"],
+      ["high", "default/shop rule 1: default/blue now receives 100% of this route's traffic (was 50%); share-shift: +50 points"],
     ]);
   });
 
@@ -37,8 +37,8 @@ describe("weighted routes: targets are the route's backends", () => {
   });
 
   it("a move of 25 points or more onto a target is a share shift", () => {
-    const shift = review("kubernetes", BASE, cluster(20, 80)).findings.filter((f) => f.rule === "share-shift");
-    expect(shift.map((f) => f.message)).toEqual(["default/shop rule 1: default/green share 50% → 80% (+30 points)"]);
+    const shift = review("kubernetes", BASE, cluster(25, 75)).findings.filter((f) => f.rule === "share-shift");
+    expect(shift.map((f) => f.message)).toEqual(["default/shop rule 1: default/green share 50% → 75% (+25 points)"]);
   });
 
   it("all weights 0 leaves the route serving nothing", () => {

@@ -11,10 +11,10 @@ export const FILE_FOR: Record<Format, string> = {
   traefik: "traefik/dynamic.yaml",
 };
 
-/** Runs the real engine on one file's two versions (null = absent). */
-export function review(format: Format, before: string | null, after: string | null, policy: string | null = null): Analysis {
+/** Runs the real engine on one file's two versions (null = absent), beside unchanged `extra` files. */
+export function review(format: Format, before: string | null, after: string | null, policy: string | null = null, extra: { path: string; text: string }[] = []): Analysis {
   const path = FILE_FOR[format];
-  const side = (text: string | null) => (text === null ? [] : [{ path, text }]);
+  const side = (text: string | null) => [...(text === null ? [] : [{ path, text }]), ...extra];
   const loaded = loadPolicy(policy);
   if (loaded.diagnostics.length > 0) throw new Error(`bad test policy: ${JSON.stringify(loaded.diagnostics)}`);
   return analyze(side(before), side(after), loaded);

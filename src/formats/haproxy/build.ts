@@ -116,8 +116,10 @@ export function buildRoutes(p: Proxy, file: string): Route[] {
   const routes = body.rules.map((r) => {
     const rule = `use_backend ${r.backend}${r.condition === undefined ? "" : ` ${r.condition}`}`;
     const at = loc(file, r.line);
-    // Keys come from names and conditions, not line numbers, so moving lines keeps them.
-    return route(claimUnique(keys, `${prefix}:${rule}`), `${label}: ${rule}`, [target(r.backend, at)], at, r.condition);
+    // A rule is what it matches: its condition, not its line (moves keep it) nor its backend
+    // (changing only the backend is a retarget of the same route).
+    const matches = r.condition === undefined ? "always" : r.condition.split(/\s+/).join(" ");
+    return route(claimUnique(keys, `${prefix}:use_backend ${matches}`), `${label}: ${rule}`, [target(r.backend, at)], at, r.condition);
   });
   const fallback = conf.defaultBackend;
   if (fallback) {

@@ -149,7 +149,8 @@ export class ModelBuilder {
       return { kind: "http", intervalMs: 30 * SECONDS, rise: 5, fall: 2, detail: "/ 200", loc: this.loc(b) };
     }
     const loc = this.loc(block);
-    if (this.eval(block, "enabled") === false) return { kind: "none", loc };
+    // The finding belongs on the line that switched it off.
+    if (this.eval(block, "enabled") === false) return { kind: "none", loc: this.loc(this.attr(block, "enabled")!) };
     const protoAttr = this.attr(block, "protocol");
     const proto = protoAttr ? this.upper(block, "protocol") : "HTTP";
     const kind = proto === null ? (nlb ? "tcp" : "http") : proto === "TCP" ? "tcp" : "http";
