@@ -1,5 +1,5 @@
 import type { TargetShare } from "../src/diff/shares.js";
-import { FORMATS, type Target, targetName } from "../src/model/types.js";
+import { FORMATS, type Target, targetIdentity, targetName } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const routeRetarget: Rule = {
@@ -31,8 +31,8 @@ export const routeRetarget: Rule = {
     const hits: RuleHit[] = [];
     for (const r of changes.routes) {
       if (!r.before || !r.after || !r.targetsChanged) continue;
-      const was = new Set(r.before.targets.map(targetName));
-      const added = r.after.targets.filter((t) => !was.has(targetName(t)) && t.kind !== "missing");
+      const was = new Set(r.before.targets.map(targetIdentity));
+      const added = r.after.targets.filter((t) => !was.has(targetIdentity(t)) && t.kind !== "missing");
       if (added.length === 0) continue;
       const capacityBefore = capacity(r.targetsBefore!);
       const capacityAfter = capacity(r.targetsAfter!);

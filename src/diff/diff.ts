@@ -4,7 +4,7 @@
  */
 import { identity } from "../model/identity.js";
 import type { Version } from "../model/link.js";
-import { type Backend, type Format, type HealthCheck, type Loc, type Model, type Pool, type Route, targetName } from "../model/types.js";
+import { type Backend, type Format, type HealthCheck, type Loc, type Model, type Pool, type Route, targetIdentity } from "../model/types.js";
 import type { LineMap } from "./lines.js";
 import { type BackendShare, poolShares, routeShares, type TargetShare, targetShares } from "./shares.js";
 
@@ -82,8 +82,8 @@ export function shareCauses(p: PoolChange): Loc[] {
 
 /** The targets of a route whose weight changed or that are new: where a route's share finding belongs. */
 export function routeCauses(r: RouteChange): Loc[] {
-  const was = new Map((r.before?.targets ?? []).map((t) => [targetName(t), t.weight]));
-  return uniqueLocs((r.after?.targets ?? []).filter((t) => was.get(targetName(t)) !== t.weight).map((t) => t.loc)).sort(byLine);
+  const was = new Map((r.before?.targets ?? []).map((t) => [targetIdentity(t), t.weight]));
+  return uniqueLocs((r.after?.targets ?? []).filter((t) => was.get(targetIdentity(t)) !== t.weight).map((t) => t.loc)).sort(byLine);
 }
 
 /** The causes with `own` first when it is one of them: a backend whose own line changed is the cause. */
@@ -374,6 +374,6 @@ function sharesSignature(shares: BackendShare[] | null): string {
 
 /** Includes the resolved kind: a ref that became "missing" is a change even with the same name. */
 export function targetSignature(route: Route): string {
-  return route.targets.map((t) => `${t.kind}:${targetName(t)}*${t.weight ?? "?"}`).join(",");
+  return route.targets.map((t) => `${targetIdentity(t)}*${t.weight ?? "?"}`).join(",");
 }
 

@@ -139,6 +139,30 @@ export function targetName(t: Target): string {
   }
 }
 
+/**
+ * What makes two targets the same destination across versions. A dynamic expression is its
+ * tokens (reformatting never retargets), or, when it names resources (`aws_lb_target_group.x`),
+ * the set of resources it names, so `join("", x.*.arn)` and `one(x[*].arn)` are one target.
+ */
+export function targetIdentity(t: Target): string {
+  if (t.kind !== "dynamic") return `${t.kind === "ref" ? "pool" : t.kind}:${targetName(t)}`;
+  const resources = [...new Set(t.expression.match(RESOURCE_ADDRESS) ?? [])].sort();
+  return `dynamic:${resources.length > 0 ? resources.join("+") : tokens(t.expression)}`;
+}
+
+const RESOURCE_ADDRESS = /\b(?:aws_[a-z0-9_]+|module|data\.aws_[a-z0-9_]+)\.[A-Za-z_][A-Za-z0-9_-]*/g;
+
+/** Source text with insignificant white space removed: only what separates two words stays. */
+export function tokens(text: string): string {
+  let out = "";
+  for (const m of text.matchAll(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\s+|[^\s"']+|["']/g)) {
+    const piece = m[0];
+    if (!/^\s+$/.test(piece)) out += piece;
+    else if (/\w$/.test(out) && /^\w/.test(text.slice(m.index + piece.length))) out += " ";
+  }
+  return out;
+}
+
 export interface Listener {
   address: string;
   flags: string[];
