@@ -3,16 +3,21 @@ import { activeBackendsReduced } from "./active-backends-reduced.js";
 import { algorithmChange } from "./algorithm-change.js";
 import { ambiguousReference } from "./ambiguous-reference.js";
 import { capacity } from "./capacity.js";
+import { failoverNarrowed } from "./failover-narrowed.js";
 import { danglingReference } from "./dangling-reference.js";
 import { healthCheckRemoved } from "./health-check-removed.js";
 import { healthCheckWeakened } from "./health-check-weakened.js";
 import { lbConfigDeleted } from "./lb-config-deleted.js";
 import { noActiveBackend } from "./no-active-backend.js";
 import { poolRepointed } from "./pool-repointed.js";
+import { retriesNarrowed } from "./retries-narrowed.js";
+import { routeRemovedToDefault } from "./route-removed-to-default.js";
 import { routeRetarget } from "./route-retarget.js";
 import type { Rule } from "./rule.js";
 import { selectorMatchesNothing } from "./selector-matches-nothing.js";
 import { shareShift } from "./share-shift.js";
+import { targetGroupReplaced } from "./target-group-replaced.js";
+import { timeoutCut } from "./timeout-cut.js";
 import { trafficConcentration } from "./traffic-concentration.js";
 import { unknownService } from "./unknown-service.js";
 import { unparseableConfig } from "./unparseable-config.js";
@@ -28,8 +33,13 @@ export const RULES: readonly Rule<never>[] = [
   shareShift,
   healthCheckRemoved,
   routeRetarget,
+  routeRemovedToDefault,
+  targetGroupReplaced,
   lbConfigDeleted,
   poolRepointed,
+  timeoutCut,
+  retriesNarrowed,
+  failoverNarrowed,
   healthCheckWeakened,
   algorithmChange,
   selectorMatchesNothing,

@@ -72,7 +72,31 @@ export interface Algorithm {
   loc?: Loc;
 }
 
-export interface Pool {
+/** A time the balancer waits (connect, read, server…), where the config sets it or its default. */
+export interface Timeout {
+  ms: number;
+  loc: Loc;
+}
+
+/**
+ * How a failed request is tried again. `attempts`: further tries (null when unbounded or not
+ * static); `on`: the failures that trigger one; `redispatch`: whether a retry may go to
+ * another server (HAProxy `option redispatch`).
+ */
+export interface Retries {
+  attempts: number | null;
+  on: string[];
+  redispatch?: boolean;
+  loc: Loc;
+}
+
+/** Timeouts and retries, on the pool or route they apply to. */
+export interface Resilience {
+  timeouts?: Record<string, Timeout>;
+  retries?: Retries;
+}
+
+export interface Pool extends Resilience {
   /** Stable identity across versions: format, context and name. */
   key: string;
   name: string;
@@ -89,6 +113,8 @@ export interface Pool {
    * workloads of every file in the version (one backend per replica).
    */
   selector?: { namespace: string; labels: Record<string, string> };
+  /** Attributes whose change replaces the pool (Terraform forces a new target group), with their lines. */
+  replacedOnChange?: Record<string, { value: string; loc: Loc }>;
   loc: Loc;
 }
 
@@ -173,11 +199,17 @@ export interface Listener {
  * An entry point with one branch of traffic: a nginx location, a HAProxy use_backend rule
  * or default_backend. Conditional branches are separate routes: their volumes are unknown.
  */
-export interface Route {
+export interface Route extends Resilience {
   key: string;
   name: string;
   format: Format;
   condition?: string;
+  /**
+   * The entry point the route belongs to (HAProxy frontend, ALB listener, nginx server), and
+   * whether it is that entry point's fallback: where a removed route's traffic goes.
+   */
+  scope?: string;
+  fallback?: boolean;
   listeners: Listener[];
   targets: Target[];
   loc: Loc;

@@ -63,13 +63,16 @@ describe.skipIf(!corpusAvailable)(`terraform corpus${corpusAvailable ? "" : ` ($
     expect(m.pools.find((p) => p.key === "terraform:corpus:target_group:public_fargate_target_group")!.settings.stickiness).toBe("lb_cookie (disabled)");
   });
 
-  it("checkov listener protocols: forwards to variables are external; redirects and empty listeners are no routes", () => {
+  it("checkov listener protocols: forwards to variables are external; redirects and empty listeners answer themselves", () => {
     const m = model("checkov-fixture-listener-protocols.tf");
     expect(m.diagnostics).toEqual([]);
-    expect(m.routes).toHaveLength(11);
-    expect(m.routes.every((r) => r.targets.length === 1 && r.targets[0]!.kind === "external")).toBe(true);
-    const keys = m.routes.map((r) => r.key);
-    for (const silent of ["http_redirect", "cognito", "wrong_redirect", "gateway_listener"]) expect(keys).not.toContain(`terraform:corpus:listener:${silent}`);
+    const forwarding = m.routes.filter((r) => r.targets.length > 0);
+    expect(forwarding).toHaveLength(11);
+    expect(forwarding.every((r) => r.targets.length === 1 && r.targets[0]!.kind === "external")).toBe(true);
+    // Listeners that never forward are routes with no target: a removed rule's traffic goes there.
+    const answering = m.routes.filter((r) => r.targets.length === 0);
+    expect(answering.map((r) => r.key.replace("terraform:corpus:listener:", "")).sort()).toEqual(expect.arrayContaining(["http_redirect", "wrong_redirect"]));
+    expect(answering.every((r) => r.fallback === true && / answers with /.test(r.name))).toBe(true);
   });
 
   it("module example: configures the ALB through module inputs, which are not modelled", () => {
@@ -100,8 +103,10 @@ describe.skipIf(!corpusAvailable)(`terraform corpus${corpusAvailable ? "" : ` ($
     });
     const loris = model("wellcome-loris-alb-listener-rules-legacy-syntax.tf");
     expect(loris.diagnostics).toEqual([]);
-    expect(summary(loris).routes).toEqual(["terraform:corpus:listener_rule:https: external:module.service.target_group_arn*1"]);
-    expect(loris.routes[0]!.condition).toBe("path-pattern /image/*");
-    expect(loris.routes[0]!.listeners[0]!.flags).toEqual(["HTTPS", "tls", "application"]);
+    expect(summary(loris).routes).toEqual(["terraform:corpus:listener:https: ", "terraform:corpus:listener_rule:https: external:module.service.target_group_arn*1"]);
+    const rule = loris.routes.find((r) => r.key.includes("listener_rule"))!;
+    expect(rule.condition).toBe("path-pattern /image/*");
+    expect(rule.listeners[0]!.flags).toEqual(["HTTPS", "tls", "application"]);
+    expect(rule.scope).toBe("terraform:corpus:listener:https");
   });
 });

@@ -136,8 +136,11 @@ describe("terraform resources", () => {
     ]);
   });
 
-  it("emits no route for a listener that never forwards", () => {
-    expect(m.routes.map((r) => r.key)).not.toContain("terraform:infra:listener:http");
+  it("a listener that never forwards is a route with no target, its listener's fallback", () => {
+    const http = route(m, "terraform:infra:listener:http");
+    expect(http.targets).toEqual([]);
+    expect(http).toMatchObject({ fallback: true, scope: "terraform:infra:listener:http" });
+    expect(http.name).toMatch(/ answers with redirect$/);
   });
 
   it("reads listener rules: conditions, priority, the listener they hang on, external targets", () => {

@@ -3,10 +3,10 @@
  * branch (its volume is unknown); its targets are the cluster, the weighted_clusters split (the
  * sum of weights is the denominator) or a dynamic cluster_header. tcp_proxy filters are routes too.
  */
-import type { Listener, Route, Target } from "../../model/types.js";
+import type { Listener, Resilience, Route, Target, Timeout } from "../../model/types.js";
 import type { PEntry, PMap, PNode } from "../yaml-lines.js";
 import { clusterKey } from "./cluster.js";
-import { at, type Ctx, entry, error, get, listOf, mapOf, mapsOf, scalar, str, typeUrl, uint, warn } from "./values.js";
+import { at, type Ctx, durationMs, entry, error, get, listOf, mapOf, mapsOf, scalar, str, typeUrl, uint, warn } from "./values.js";
 
 export interface RouteSink {
   routes: Route[];
@@ -84,11 +84,33 @@ export function readRouteConfig(ctx: Ctx, rc: PMap, rctx: RouteContext, sink: Ro
         condition: `${hostCondition}${matchText}`,
         listeners: [...rctx.listeners],
         targets: routeTargets(ctx, r),
+        ...routeResilience(ctx, r, vh),
         loc: at(ctx, r),
       };
       addRoute(sink, route);
     }
   }
+}
+
+/**
+ * A route action's `timeout` (Envoy's default is 15s) and `retry_policy`, which the route may
+ * inherit from its virtual host. Without a policy Envoy does not retry.
+ */
+function routeResilience(ctx: Ctx, r: PMap, vh: PMap): Resilience {
+  const action = mapOf(ctx, r, "route");
+  if (!action) return {};
+  const timeout = entry(ctx, action, "timeout");
+  const ms = timeout ? durationMs(ctx, action, "timeout") : 15_000;
+  const timeouts: Record<string, Timeout> = ms === null || ms === undefined ? {} : { timeout: { ms, loc: timeout ? at(ctx, timeout) : at(ctx, r) } };
+  const policyEntry = entry(ctx, action, "retry_policy") ?? entry(ctx, vh, "retry_policy");
+  const policy = policyEntry?.value.kind === "map" ? policyEntry.value : undefined;
+  if (!policy) return { timeouts, retries: { attempts: 0, on: [], loc: at(ctx, r) } };
+  const n = uint(ctx, policy, "num_retries");
+  const on = String(scalar(get(ctx, policy, "retry_on")) ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+  return { timeouts, retries: { attempts: n ? n.value : 1, on, loc: at(ctx, policyEntry!) } };
 }
 
 function routeTargets(ctx: Ctx, r: PMap): Target[] {

@@ -9,8 +9,11 @@ import {
   type Loc,
   loc,
   type Pool,
+  type Resilience,
+  type Retries,
   type Route,
   type Target,
+  type Timeout,
 } from "../../model/types.js";
 import { BALANCE_ALGORITHMS, lookup } from "./keywords.js";
 import type { Proxy, ProxyConf } from "./proxy.js";
@@ -30,8 +33,31 @@ export function buildPool(p: Proxy, file: string): Pool {
     backupsSupported: true,
     backends: withUniqueIds(p.body.servers.map((s) => buildBackend(s, conf, file))),
     settings: { mode: conf.mode, ...conf.settings },
+    ...resilience(conf, BACKEND_TIMEOUTS, file, section.loc),
     loc: { ...section.loc },
   };
+}
+
+/** Timeouts that bound a request to the servers, and the client-side ones of a frontend. */
+const BACKEND_TIMEOUTS = ["connect", "server", "queue", "tunnel"];
+const FRONTEND_TIMEOUTS = ["client", "http-request", "http-keep-alive"];
+
+/** HAProxy retries a failed connection 3 times by default, on the same server unless redispatch. */
+function resilience(conf: ProxyConf, names: string[], file: string, at: Loc): Resilience {
+  const timeouts: Record<string, Timeout> = {};
+  for (const name of names) {
+    const t = conf.timeouts[name];
+    if (t) timeouts[name] = { ms: t.ms, loc: loc(file, t.line) };
+  }
+  if (names === FRONTEND_TIMEOUTS) return { timeouts };
+  const line = conf.retries?.line ?? conf.retryOn?.line ?? conf.redispatch?.line;
+  const retries: Retries = {
+    attempts: conf.retries?.attempts ?? 3,
+    on: conf.retryOn?.on ?? ["conn-failure", "empty-response", "response-timeout"],
+    redispatch: conf.redispatch?.on ?? false,
+    loc: line !== undefined ? loc(file, line) : at,
+  };
+  return { timeouts, retries };
 }
 
 const poolKey = (name: string) => `haproxy:backend:${name}`;
@@ -110,6 +136,9 @@ export function buildRoutes(p: Proxy, file: string): Route[] {
     ...(condition !== undefined ? { condition } : {}),
     listeners: listeners.map((l) => ({ ...l, flags: [...l.flags] })),
     targets,
+    scope: prefix,
+    ...(key === `${prefix}:default` ? { fallback: true } : {}),
+    ...resilience(conf, FRONTEND_TIMEOUTS, file, at),
     loc: at,
   });
   const keys = new Set<string>();

@@ -43,14 +43,19 @@ export interface ProxyConf {
   defaultServer: ServerParams;
   defaultBackend?: { name: string; line: number };
   settings: Record<string, string>;
+  timeouts: Record<string, { ms: number; line: number }>;
+  /** `retries N` (HAProxy's default is 3), `retry-on`, `option redispatch`, with their lines. */
+  retries?: { attempts: number; line: number };
+  retryOn?: { on: string[]; line: number };
+  redispatch?: { on: boolean; line: number };
 }
 
 export function initialConf(): ProxyConf {
-  return { mode: "tcp", allBackups: false, checkConnectPort: false, defaultServer: initialServerParams(), settings: {} };
+  return { mode: "tcp", allBackups: false, checkConnectPort: false, defaultServer: initialServerParams(), settings: {}, timeouts: {} };
 }
 
 export function cloneConf(c: ProxyConf): ProxyConf {
-  return { ...c, defaultServer: cloneServerParams(c.defaultServer), settings: { ...c.settings } };
+  return { ...c, defaultServer: cloneServerParams(c.defaultServer), settings: { ...c.settings }, timeouts: { ...c.timeouts } };
 }
 
 export interface SwitchRule {
@@ -164,6 +169,7 @@ function negated(ctx: ProxyContext, d: Directive): void {
   if (!spec) ctx.say("error", `unknown option '${name}'`);
   else if (!spec.negatable) ctx.say("error", `'${prefix} option ${name}' is not supported`);
   else if (name === "allbackups" && sideApplies(ctx, spec.side, `option ${name}`)) ctx.conf.allBackups = false;
+  else if (name === "redispatch" && sideApplies(ctx, spec.side, `option ${name}`)) ctx.conf.redispatch = { on: false, line: d.line };
 }
 
 type Handler = (ctx: ProxyContext, d: Directive) => void;
@@ -192,7 +198,14 @@ const HANDLERS: Record<string, Handler> = {
   },
   fullconn: record,
   cookie: record,
-  retries: record,
+  retries: (ctx, d) => {
+    record(ctx, d);
+    const n = Number(d.words[1]);
+    if (Number.isInteger(n) && n >= 0) ctx.conf.retries = { attempts: n, line: d.line };
+  },
+  "retry-on": (ctx, d) => {
+    ctx.conf.retryOn = { on: d.words.slice(1), line: d.line };
+  },
   "http-check": (ctx, d) => {
     if (d.words[1] === "send") ctx.conf.httpCheckSend = d.raws.join(" ");
     checkConnect(ctx, d);
@@ -244,6 +257,7 @@ function option(ctx: ProxyContext, d: Directive): void {
   }
   if (!sideApplies(ctx, spec.side, `option ${name}`)) return;
   if (name === "allbackups") ctx.conf.allBackups = true;
+  if (name === "redispatch") ctx.conf.redispatch = { on: true, line: d.line };
   if (CHECK_OPTIONS.has(name)) ctx.conf.check = { option: name, args };
 }
 
@@ -253,7 +267,10 @@ function timeout(ctx: ProxyContext, d: Directive): void {
   const t = parseTime(value);
   if (!side) ctx.say("error", `unknown timeout '${name}'`);
   else if ("error" in t) ctx.say("error", `'timeout ${name}': ${t.error}`);
-  else if (sideApplies(ctx, side, `timeout ${name}`) && RECORDED_TIMEOUTS.has(name)) ctx.conf.settings[`timeout ${name}`] = value;
+  else if (sideApplies(ctx, side, `timeout ${name}`)) {
+    if (RECORDED_TIMEOUTS.has(name)) ctx.conf.settings[`timeout ${name}`] = value;
+    ctx.conf.timeouts[name] = { ms: t.ms, line: d.line };
+  }
 }
 
 /** `bind ADDR [params]`: every parameter must be a known bind keyword. */

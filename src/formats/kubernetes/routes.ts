@@ -3,7 +3,8 @@
  * rules and Istio VirtualService routes. Each branch of traffic is one Route; its targets point
  * at Service pools (resolved by the linker, possibly in another file) or DestinationRule subsets.
  */
-import type { Listener, Loc, Route, Target } from "../../model/types.js";
+import type { Listener, Loc, Resilience, Route, Target } from "../../model/types.js";
+import { parseDuration } from "../duration.js";
 import type { Build, CanaryPath, Obj } from "./context.js";
 import { serviceKey, serviceOfHost, subsetKey } from "./services.js";
 import type { PMap, PNode, PSeq } from "../yaml-lines.js";
@@ -299,12 +300,40 @@ export function readVirtualService(o: Obj, b: Build): void {
         format: "kubernetes",
         listeners,
         targets,
+        ...(section === "http" ? istioResilience(r, item) : {}),
         loc: r.loc(item),
       };
       if (matches.length > 0) route.condition = matches.join(" or ");
       addRoute(b, route, ownerOf(o), `route ${id} is declared twice`);
     });
   }
+}
+
+/**
+ * An Istio HTTP route's `timeout` (none by default) and `retries`. Without a `retries` block
+ * Istio retries twice on connect-failure, refused-stream, unavailable, cancelled and
+ * retriable-status-codes; `attempts: 0` turns retries off.
+ */
+const ISTIO_RETRY_ON = ["connect-failure", "refused-stream", "unavailable", "cancelled", "retriable-status-codes"];
+
+function istioResilience(r: Reader, item: PMap): Resilience {
+  const out: Resilience = {};
+  const timeout = r.string(item, "timeout", "http route timeout");
+  const ms = timeout ? parseDuration(timeout.value, "s") : null;
+  if (timeout && ms !== null) out.timeouts = { timeout: { ms, loc: timeout.loc } };
+  const retries = r.map(item, "retries", "http route retries");
+  if (!retries) {
+    out.retries = { attempts: 2, on: ISTIO_RETRY_ON, loc: r.loc(item) };
+    return out;
+  }
+  const attempts = r.int(retries, "attempts", "retries.attempts");
+  const on = r.text(retries, "retryOn");
+  out.retries = {
+    attempts: attempts?.value ?? 2,
+    on: on !== undefined ? on.split(",").map((x) => x.trim()).filter(Boolean) : ISTIO_RETRY_ON,
+    loc: attempts?.loc ?? r.loc(retries),
+  };
+  return out;
 }
 
 function destination(r: Reader, d: PMap, namespace: string, count: number): Target[] {

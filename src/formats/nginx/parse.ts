@@ -4,6 +4,7 @@ import { parseAddress } from "../address.js";
 import { error, warning } from "./diag.js";
 import { PASS_DIRECTIVES, PLUS_DIRECTIVES, ROUTE_CONTAINERS } from "./directives.js";
 import { type Directive, parseTree } from "./tree.js";
+import { routeResilience } from "./resilience.js";
 import { type NginxContext, upstreamToPool } from "./upstream.js";
 
 export interface NginxParseOptions {
@@ -28,6 +29,9 @@ export function parseNginx(text: string, file: string, options: NginxParseOption
 }
 
 class Walker {
+  /** The directives of the enclosing `http {}`/`stream {}`: what servers and locations inherit. */
+  private top: Directive[] = [];
+
   constructor(
     private readonly model: Model,
     private readonly file: string,
@@ -43,6 +47,7 @@ class Walker {
   /** The inside of `http {}` or `stream {}`. */
   context(directives: Directive[], ctx: NginxContext): void {
     const seen = new Set<string>();
+    this.top = directives;
     for (const d of directives) {
       if (d.name === "upstream") {
         const pool = upstreamToPool(d, ctx, this.file, this.model.diagnostics);
@@ -67,14 +72,14 @@ class Walker {
     const listen = listeners.map((l) => l.address).join(",");
     const label = names[0] ?? (listen || `server@${d.line}`);
     // server_name alone is not unique: the same name often has a :80 and a :443 server.
-    const scope = { ctx, label, keyLabel: `${names.join(",")}@${listen}`, listeners, server: d };
+    const scope = { ctx, label, keyLabel: `${names.join(",")}@${listen}`, listeners, server: d, levels: [this.top, block] };
     for (const c of block) {
       if (c.name === "include") this.include(c, `${ctx}-server`);
       else if (PLUS_DIRECTIVES.has(c.name)) this.plusWarning(c);
     }
     if (ctx === "stream") {
       const pass = block.find((c) => c.name === "proxy_pass");
-      if (pass) this.route(scope, `${ctx}:server:${scope.keyLabel}`, `server ${label}`, [pass], undefined, d);
+      if (pass) this.route(scope, `${ctx}:server:${scope.keyLabel}`, `server ${label}`, [pass], undefined, d, scope.levels);
       return;
     }
     this.locations(block, scope, "");
@@ -88,27 +93,33 @@ class Walker {
       const passes = inner.filter((x) => x.name in PASS_DIRECTIVES);
       const keyBase = `${scope.ctx}:server:${scope.keyLabel}:location:${path}`;
       const name = `${scope.label} location ${path}`;
-      if (passes.length > 0) this.route(scope, keyBase, name, passes, undefined, c);
+      const levels = [...scope.levels, inner];
+      if (passes.length > 0) this.route(scope, keyBase, name, passes, undefined, c, levels);
       for (const x of inner) {
         if (!ROUTE_CONTAINERS.has(x.name) || x.name === "location") continue;
         const conditional = (x.block ?? []).filter((y) => y.name in PASS_DIRECTIVES);
         const condition = `${x.name} ${x.args.join(" ")}`.trim();
-        if (conditional.length > 0) this.route(scope, `${keyBase}:${condition}`, `${name} ${condition}`, conditional, condition, x);
+        if (conditional.length > 0) this.route(scope, `${keyBase}:${condition}`, `${name} ${condition}`, conditional, condition, x, [...levels, x.block ?? []]);
       }
       for (const x of inner) if (PLUS_DIRECTIVES.has(x.name)) this.plusWarning(x);
-      this.locations(inner, scope, `${path} > `);
+      this.locations(inner, { ...scope, levels }, `${path} > `);
     }
   }
 
-  private route(scope: Scope, key: string, name: string, passes: Directive[], condition: string | undefined, at: Directive): void {
+  private route(scope: Scope, key: string, name: string, passes: Directive[], condition: string | undefined, at: Directive, levels: Directive[][]): void {
     const targets = passes.map((p) => this.passTarget(p, scope.ctx)).filter((t): t is Target => t !== undefined);
+    const where = loc(this.file, at.line, at.endLine);
     const route: Route = {
       key: `nginx:${key}`,
       name,
       format: "nginx",
       listeners: scope.listeners,
       targets: targets.slice(0, 1),
-      loc: loc(this.file, at.line, at.endLine),
+      // A location removed from a server falls to that server's `location /`.
+      scope: `nginx:${scope.ctx}:server:${scope.keyLabel}`,
+      ...(key.endsWith(":location:/") ? { fallback: true } : {}),
+      ...routeResilience(levels, passes[0]!, scope.ctx === "stream", this.file, where),
+      loc: where,
     };
     if (condition !== undefined) route.condition = condition;
     this.model.routes.push(route);
@@ -162,4 +173,6 @@ interface Scope {
   keyLabel: string;
   listeners: Listener[];
   server: Directive;
+  /** The enclosing blocks' directives, outermost first: what a route inherits. */
+  levels: Directive[][];
 }

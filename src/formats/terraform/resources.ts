@@ -6,7 +6,7 @@
  *  - aws_lb_listener / aws_lb_listener_rule → Route with weighted target-group targets.
  * aws_alb_* are aliases of aws_lb_* and share keys, so renaming one to the other is no change.
  */
-import type { Diagnostic, HealthCheck, Listener, Loc, Model, Pool, Route, Target, Workload } from "../../model/types.js";
+import { type Diagnostic, type HealthCheck, type Listener, type Loc, type Model, type Pool, type Route, type Target, tokens, type Workload } from "../../model/types.js";
 import type { Attribute, Block, Expr, Span } from "./hcl.js";
 import { countValue, type Evaluator, forEachKeys, isKnown, ListValue, type ModuleIndex, toNumber, toStr, UNKNOWN, type Value } from "./values.js";
 
@@ -16,6 +16,8 @@ const LISTENER = ["aws_lb_listener", "aws_alb_listener"];
 const LISTENER_RULE = ["aws_lb_listener_rule", "aws_alb_listener_rule"];
 const ATTACHMENT = ["aws_lb_target_group_attachment", "aws_alb_target_group_attachment"];
 /** Network Load Balancer protocols: flows are hashed across targets. */
+/** Target group arguments whose change makes Terraform destroy and recreate the group. */
+const FORCES_NEW_TARGET_GROUP = ["name", "port", "protocol", "target_type", "vpc_id"];
 const NLB_PROTOCOLS = new Set(["TCP", "UDP", "TLS", "TCP_UDP"]);
 const SECONDS = 1000;
 
@@ -106,6 +108,11 @@ export class ModelBuilder {
       settings.stickiness = `${this.describe(stickiness, "type") ?? "?"}${enabled === false ? " (disabled)" : ""}`;
     }
     if (inst.kind !== "single") settings.instances = inst.n === null ? `unknown (${inst.kind})` : String(inst.n);
+    const replacedOnChange: NonNullable<Pool["replacedOnChange"]> = {};
+    for (const s of FORCES_NEW_TARGET_GROUP) {
+      const attr = this.attr(b, s);
+      if (attr) replacedOnChange[s] = { value: tokens(this.describe(b, s) ?? attr.expr.text), loc: this.loc(attr) };
+    }
     const pool: Pool = {
       key,
       name: this.str(b, "name") ?? name,
@@ -116,6 +123,7 @@ export class ModelBuilder {
       backends: [],
       settings,
       selector: { namespace: this.namespace, labels: { target_group: label } },
+      replacedOnChange,
       loc: this.loc(b),
     };
     this.healthChecks.set(key, this.healthCheck(b, protocol, targetType));
@@ -297,14 +305,18 @@ export class ModelBuilder {
     const portAttr = this.attr(b, "port");
     const listeners: Listener[] = [{ address: port ?? "?", flags, loc: portAttr ? this.loc(portAttr) : this.loc(b) }];
     this.listenerInfo.set(key, listeners);
+    // A listener that answers itself (fixed-response, redirect) is a route with no target: it is
+    // where the traffic of a removed rule goes.
     const actions = this.forwardTargets(b, "default_action");
-    if (!actions) return;
+    const answer = actions ? "" : ` answers with ${this.actionTypes(b, "default_action") || "?"}`;
     const route: Route = {
       key,
-      name: `listener ${name} (${protocol ?? "?"}:${port ?? "?"}${actions.sticky})`,
+      name: `listener ${name} (${protocol ?? "?"}:${port ?? "?"}${actions?.sticky ?? ""})${answer}`,
       format: "terraform",
       listeners,
-      targets: actions.targets,
+      targets: actions?.targets ?? [],
+      scope: key,
+      fallback: true,
       loc: this.loc(b),
     };
     this.model.routes.push(route);
@@ -327,6 +339,7 @@ export class ModelBuilder {
       format: "terraform",
       listeners: listenerKey ? (this.listenerInfo.get(listenerKey) ?? []) : [],
       targets: actions.targets,
+      ...(listenerKey ? { scope: listenerKey } : {}),
       loc: this.loc(b),
     };
     const condition = this.conditions(b);
@@ -394,6 +407,14 @@ export class ModelBuilder {
       this.warn(hidden[0]!, `${type}.${name}: ${what} (line${hidden.length > 1 ? "s" : ""} ${lines}) not evaluated statically; its forward targets and weights are unknown`);
     }
     return forwards ? { targets, sticky } : null;
+  }
+
+  /** The literal `type`s of a resource's actions, e.g. "fixed-response". */
+  private actionTypes(b: Block, blockName: string): string {
+    return b.blocks
+      .filter((x) => x.type === blockName)
+      .map((a) => (this.attr(a, "type") ? this.str(a, "type") : null) ?? "?")
+      .join(", ");
   }
 
   /** Whether a dynamic action's content may forward (its type is forward, or not literal). */
