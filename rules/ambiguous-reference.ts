@@ -4,6 +4,9 @@ import type { Rule, RuleHit } from "./rule.js";
 const upstream = "upstream app {\n  server 10.0.0.1:80;\n}\n";
 const site = "server {\n  listen 80;\n  location / {\n    proxy_pass http://app;\n  }\n}\n";
 
+/** Beyond this, a tree full of copies says nothing new with each one. */
+const MAX_REPORTED = 10;
+
 export const ambiguousReference: Rule = {
   id: "ambiguous-reference",
   severity: "info",
@@ -36,11 +39,14 @@ export const ambiguousReference: Rule = {
   },
   check({ changes }) {
     const changed = new Set(changes.files.map((f) => f.path));
+    // Said where the change is: a reference in a changed file, or one made ambiguous by it.
+    const before = new Set(changes.before.ambiguities.map((a) => `${a.loc.file}:${a.loc.line}|${a.message}`));
     const hits: RuleHit[] = [];
     for (const a of changes.after.ambiguities) {
+      if (!changed.has(a.loc.file) && before.has(`${a.loc.file}:${a.loc.line}|${a.message}`)) continue;
       if (!changed.has(a.loc.file) && !a.candidates.some((c) => changed.has(c.file))) continue;
       hits.push({ message: a.message, loc: a.loc, related: a.candidates });
     }
-    return hits;
+    return hits.slice(0, MAX_REPORTED);
   },
 };

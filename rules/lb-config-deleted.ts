@@ -1,13 +1,13 @@
 import type { ChangeSet, FileChange } from "../src/diff/diff.js";
 import { FORMATS, loc } from "../src/model/types.js";
-import type { Rule } from "./rule.js";
+import type { Rule, RuleHit } from "./rule.js";
 
 export const lbConfigDeleted: Rule = {
   id: "lb-config-deleted",
   severity: "high",
   title: "Load-balancer config file deleted",
   description:
-    "A file that held load-balancer config is deleted, or emptied of every pool and route, and what it declared is not found again elsewhere (a moved or renamed file is not a deletion).",
+    "A file that held load-balancer config is deleted, or emptied of every pool and route, and what it declared is not found again elsewhere (a moved or renamed file is not a deletion); low when it declared no pool or route.",
   rationale:
     "Deleting the file removes every pool and route in it at once; whatever included it or routed to it loses its destination.",
   formats: FORMATS,
@@ -22,7 +22,10 @@ export const lbConfigDeleted: Rule = {
       // Everything it declared lives on elsewhere: a restructuring, judged element by element.
       if (declared > 0 && pools + routes === 0) return [];
       const what = f.status === "removed" ? "deleted" : "emptied (still present, but declares no pool or route)";
-      return [{ message: `${f.path} ${what}: ${pools} pool(s) and ${routes} route(s) gone`, loc: loc(f.path, 1) }];
+      const hit: RuleHit = { message: `${f.path} ${what}: ${pools} pool(s) and ${routes} route(s) gone`, loc: loc(f.path, 1) };
+      // It declared no pool or route (workloads only, settings): what that breaks, other rules say.
+      if (declared === 0) hit.severity = "low";
+      return [hit];
     });
   },
 };

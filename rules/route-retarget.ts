@@ -1,5 +1,6 @@
 import type { TargetShare } from "../src/diff/shares.js";
-import { FORMATS, type Target, targetIdentity, targetName } from "../src/model/types.js";
+import { targetPool } from "../src/model/link.js";
+import { FORMATS, type Pool, type Target, targetIdentity, targetName } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const routeRetarget: Rule = {
@@ -10,7 +11,8 @@ export const routeRetarget: Rule = {
     "A route (nginx location, HAProxy use_backend or default_backend) now sends its traffic to a different pool or address; critical when the new destination has fewer active backends.",
   rationale:
     "Retargeting moves a whole stream of requests at once. If the new pool is smaller, it takes the old pool's load on fewer servers.",
-  assumptions: "Weight changes inside a weighted split are share changes, not retargets. A target that no longer exists is dangling-reference.",
+  assumptions:
+    "Weight changes inside a weighted split are share changes, not retargets. A target that no longer exists is dangling-reference. A pool renamed together with its references (the same servers, weights and states) is not a retarget.",
   formats: FORMATS,
   examples: {
     fires: {
@@ -34,6 +36,8 @@ export const routeRetarget: Rule = {
       const was = new Set(r.before.targets.map(targetIdentity));
       const added = r.after.targets.filter((t) => !was.has(targetIdentity(t)) && t.kind !== "missing");
       if (added.length === 0) continue;
+      // A pool renamed together with its references still sends to the same servers.
+      if (sameServers(r.before.targets, changes.before.pools, r.after.targets, changes.after.pools)) continue;
       const capacityBefore = capacity(r.targetsBefore!);
       const capacityAfter = capacity(r.targetsAfter!);
       const smaller = capacityBefore !== null && capacityAfter !== null && capacityAfter < capacityBefore;
@@ -49,6 +53,19 @@ export const routeRetarget: Rule = {
     return hits;
   },
 };
+
+function sameServers(before: Target[], poolsBefore: Map<string, Pool>, after: Target[], poolsAfter: Map<string, Pool>): boolean {
+  const servers = (targets: Target[], pools: Map<string, Pool>) => {
+    const found = targets.map((t) => targetPool(t, pools));
+    if (found.some((p) => !p || p.backends.length === 0)) return null;
+    return found
+      .flatMap((p, i) => p!.backends.map((b) => `${targets[i]!.weight}|${b.id}|${b.weight}|${b.state}`))
+      .sort()
+      .join(",");
+  };
+  const was = servers(before, poolsBefore);
+  return was !== null && was === servers(after, poolsAfter);
+}
 
 /** Active backends behind a route's targets; null when any is unknown (a variable target). */
 function capacity(targets: TargetShare[]): number | null {

@@ -14,7 +14,7 @@ export const unparseableConfig: Rule = {
   rationale:
     "A config that does not parse cannot be evaluated, so nothing else lb-review says about it can be trusted; and the load balancer will refuse to reload it.",
   assumptions:
-    "Errors already present in the old version, of the same kind at the corresponding line (lines that merely shifted still correspond), are not repeated. NGINX Plus directives, and HAProxy keywords newer than 2.6 that are not near-typos of known ones, are warnings: reported at info severity, never blocking. Binary or oversized files count as unparseable.",
+    "Errors already present in the old version, of the same kind at the corresponding line (lines that merely shifted still correspond), are not repeated; new errors in a file that already had errors (the balancer already rejected it, or it is a template) are one medium finding. NGINX Plus directives, and HAProxy keywords newer than 2.6 that are not near-typos of known ones, are warnings: reported at info severity, never blocking. Binary or oversized files count as unparseable.",
   formats: FORMATS,
   examples: {
     fires: {
@@ -33,6 +33,13 @@ export const unparseableConfig: Rule = {
     for (const f of changes.files) {
       if (!f.after) continue;
       const fresh = introduced(f, "error");
+      const broken = (f.before?.diagnostics ?? []).filter((d) => d.severity === "error").length;
+      if (broken > 0 && fresh.length > 0) {
+        // Already rejected before the change (often a template): one finding, never a wall of them.
+        const more = fresh.length > 1 ? ` (and ${fresh.length - 1} more)` : "";
+        hits.push({ severity: "medium", message: `${f.path}: ${fresh[0]!.message}${more}; the file already had errors before this change`, loc: fresh[0]!.loc });
+        continue;
+      }
       for (const d of fresh.slice(0, MAX_PER_FILE)) hits.push({ message: `${f.path}: ${d.message}`, loc: d.loc });
       if (fresh.length > MAX_PER_FILE) {
         hits.push({ message: `${f.path}: ${fresh.length - MAX_PER_FILE} more errors not shown`, loc: fresh[MAX_PER_FILE]!.loc });
@@ -53,7 +60,11 @@ function introduced(f: FileChange, severity: Diagnostic["severity"]): Diagnostic
   const old = new Set(
     (f.before?.diagnostics ?? []).filter((d) => d.severity === severity).map((d) => `${f.lineMap?.[d.loc.line] ?? d.loc.line}|${kind(d.message)}`),
   );
-  return f.after!.diagnostics.filter((d) => d.severity === severity && !old.has(`${d.loc.line}|${kind(d.message)}`));
+  const seen = new Set<string>();
+  return f.after!.diagnostics.filter((d) => {
+    const key = `${d.loc.line}|${kind(d.message)}`;
+    return d.severity === severity && !old.has(key) && !seen.has(key) && seen.add(key);
+  });
 }
 
 export function kind(message: string): string {

@@ -134,7 +134,8 @@ function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<str
     if (!format || old.get(path) === now.get(path)) continue;
     const status = !old.has(path) ? "added" : !now.has(path) ? "removed" : "modified";
     const change: FileChange = { path, format, status, before: modelsBefore.get(path) ?? null, after: modelsAfter.get(path) ?? null };
-    if (status === "modified" && elements(change.before) > 0 && elements(change.after) === 0) change.emptied = true;
+    // A file that no longer parses is unparseable, not emptied.
+    if (status === "modified" && elements(change.before) > 0 && elements(change.after) === 0 && !hasErrors(change.after)) change.emptied = true;
     changed.push(change);
   }
   const candidate = (f: FileChange, text: string | undefined) => ({ path: f.path, format: f.format, text: text ?? "" });
@@ -157,6 +158,10 @@ function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<str
 
 function elements(m: Model | null): number {
   return m ? m.pools.length + m.routes.length : 0;
+}
+
+function hasErrors(m: Model | null): boolean {
+  return !!m?.diagnostics.some((d) => d.severity === "error");
 }
 
 function hasDiagnostics(m: Model | null): boolean {
@@ -182,7 +187,7 @@ function runRules(changes: ChangeSet, policy: LoadedPolicy): Finding[] {
       });
     }
   }
-  return oneFindingPerFact(hits).sort((a, b) => rank(b.severity) - rank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
+  return unique(oneFindingPerFact(hits)).sort((a, b) => rank(b.severity) - rank(a.severity) || a.file.localeCompare(b.file) || a.line - b.line);
 }
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
@@ -209,6 +214,15 @@ function oneFindingPerFact(hits: (Finding & { subject?: string; detail?: string 
     out.push(finding);
   }
   return out;
+}
+
+/** The same rule saying the same thing at the same line (e.g. one pool reached from two moved files) is said once. */
+function unique(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.rule}|${f.file}|${f.line}|${f.message}`;
+    return !seen.has(key) && seen.add(key);
+  });
 }
 
 function strip({ subject: _s, detail: _d, ...finding }: Finding & { subject?: string; detail?: string }): Finding {

@@ -2,7 +2,8 @@
  * Resolves references across all files of one version: a nginx conf.d fragment may proxy to an
  * upstream declared in another file, and a Kubernetes Service selects Deployments from any file.
  * A name declared in several files resolves to the nearest declaration (see identity.ts); a tie
- * resolves to every candidate and is recorded as an ambiguity, whatever the order of the files.
+ * resolves to every candidate (a workload declared twice is still one object) and is recorded
+ * as an ambiguity, whatever the order of the files.
  */
 import { byPlace, identity, nearest } from "./identity.js";
 import { includeScopes } from "./includes.js";
@@ -112,14 +113,26 @@ function selector(workloads: Workload[]) {
       const name = `${w.kind}:${w.name}`;
       byName.set(name, [...(byName.get(name) ?? []), w]);
     }
-    const chosen = [...byName.values()].flatMap((candidates) => {
+    const chosen = [...byName.values()].map((candidates) => {
       const found = nearest(candidates, pool.loc.file, scope);
-      if (found.length > 1) out.push(ambiguity(`${found[0]!.kind} ${found[0]!.name}`, pool.loc, found.map((w) => w.loc)));
-      return found;
+      if (found.length === 1) return found[0]!;
+      out.push(ambiguity(`${found[0]!.kind} ${found[0]!.name}`, pool.loc, found.map((w) => w.loc)));
+      return oneObject(found);
     });
     // Declaration order, by file then line: never the order the files were given in.
     return chosen.sort(byPlace).flatMap(replicas);
   };
+}
+
+/**
+ * One workload name declared in equally near files is still one object in the cluster: its
+ * replica count is known only when every declaration agrees.
+ */
+function oneObject(found: Workload[]): Workload {
+  const first = found[0]!;
+  if (found.every((w) => w.replicas === first.replicas)) return first;
+  const counts = found.map((w) => `${w.replicas ?? "?"} in ${w.loc.file}`).join(", ");
+  return { ...first, replicas: null, notes: [...first.notes, `declared with different replica counts: ${counts}`] };
 }
 
 function replicas(w: Workload): Backend[] {

@@ -23,9 +23,16 @@ describe("pre-existing errors do not re-fire", () => {
     expect(unparseable(review("nginx", big(10), big(5000)))).toEqual([]);
   });
 
-  it("but a new error of the same kind on another line fires, at that line", () => {
-    const a = review("nginx", broken, broken.replace("10.0.0.2:80;", "10.0.0.2:80 weight=0;"));
-    expect(unparseable(a).map((f) => [f.severity, f.line])).toEqual([["critical", 3]]);
+  it("a new error in a file that already had errors is one medium finding, at the new error", () => {
+    const a = review("nginx", broken, broken.replace("10.0.0.2:80;", "10.0.0.2:80 weight=0;").replace("}\n", "  server 10.0.0.3:80 weight=0;\n}\n"));
+    expect(unparseable(a).map((f) => [f.severity, f.line])).toEqual([["medium", 3]]);
+    expect(unparseable(a)[0]!.message).toMatch(/\(and 1 more\); the file already had errors before this change$/);
+  });
+
+  it("a new error in a file that parsed is critical, and its message carries no line number", () => {
+    const clean = broken.replace(" weight=0", "");
+    const a = review("nginx", clean, broken);
+    expect(unparseable(a).map((f) => [f.severity, f.line])).toEqual([["critical", 2]]);
     expect(unparseable(a)[0]!.message).not.toMatch(/:\d+:/);
   });
 });
@@ -51,11 +58,12 @@ describe("re-pointed pools", () => {
 });
 
 describe("expressions are compared by their tokens", () => {
+  const groups = ["app", "maintenance"].map((g) => `resource "aws_lb_target_group" "${g}" {\n  port = 80\n  protocol = "HTTP"\n}\n`).join("");
   const listener = (expr: string) =>
-    `resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.main.arn\n  port = 80\n  protocol = "HTTP"\n  default_action {\n    type = "forward"\n    target_group_arn = ${expr}\n  }\n}\n`;
+    `resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.main.arn\n  port = 80\n  protocol = "HTTP"\n  default_action {\n    type = "forward"\n    target_group_arn = ${expr}\n  }\n}\n${groups}`;
 
   it("re-indentation and spacing never make a retarget", () => {
-    const a = review("terraform", listener("element( aws_lb_target_group.app[*].arn , 0 )"), listener("element(aws_lb_target_group.app[*].arn, 0)"));
+    const a = review("terraform", listener("lookup( local.arns , var.env )"), listener("lookup(local.arns, var.env)"));
     expect(a.findings.filter((f) => f.severity !== "info")).toEqual([]);
     expect(a.changes.routes.filter((r) => r.targetsChanged)).toEqual([]);
   });

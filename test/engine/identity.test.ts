@@ -137,17 +137,25 @@ describe("same names in two environments", () => {
     expect(concentration(a)).toMatchObject({ severity: "critical", file: "k8s/deploy/web.yaml", line: 7 });
   });
 
-  it("two equally near declarations are all counted, with an info finding naming both", () => {
+  it("two equally near declarations of one Deployment are one object, with an info finding naming both", () => {
     const svc = env(2).split("---\n")[0]!;
     const dep = (n: number) => `---\n${env(n).split("---\n")[1]!}`;
-    const a = check(
-      [{ path: "k8s/svc.yaml", text: svc }, { path: "k8s/a/dep.yaml", text: dep(2) }, { path: "k8s/b/dep.yaml", text: dep(2) }],
-      [{ path: "k8s/svc.yaml", text: svc.replace("port: 80", "port: 81") }, { path: "k8s/a/dep.yaml", text: dep(2) }, { path: "k8s/b/dep.yaml", text: dep(2) }],
-    );
-    const f = a.findings.find((x) => x.rule === "ambiguous-reference")!;
+    const files = (a: number, b: number, port = 80) => [
+      { path: "k8s/svc.yaml", text: svc.replace("port: 80", `port: ${port}`) },
+      { path: "k8s/a/dep.yaml", text: dep(a) },
+      { path: "k8s/b/dep.yaml", text: dep(b) },
+    ];
+    const same = check(files(2, 2), files(2, 2, 81));
+    const f = same.findings.find((x) => x.rule === "ambiguous-reference")!;
     expect(f).toMatchObject({ severity: "info", file: "k8s/svc.yaml" });
     expect(f.message).toContain("k8s/a/dep.yaml, k8s/b/dep.yaml");
-    expect(a.changes.pools[0]!.after!.backends).toHaveLength(4);
+    expect(same.changes.pools[0]!.after!.backends).toHaveLength(2);
+    // Deleting one copy is not a scale-in.
+    const oneLeft = check(files(2, 2), files(2, 2).slice(0, 2));
+    expect(oneLeft.findings.filter((x) => x.rule === "active-backends-reduced" || x.rule === "traffic-concentration")).toEqual([]);
+    // Copies that disagree leave the count unknown, never summed.
+    const differ = check(files(2, 2), files(2, 5));
+    expect(differ.changes.pools[0]!.after!.backends.map((b) => b.weight)).toEqual([null]);
   });
 });
 
@@ -160,5 +168,17 @@ describe("routes are what they match", () => {
     expect(f).toMatchObject({ file: "lb/haproxy.cfg", line: 4, severity: "critical" });
     expect(f.message).toContain("now sends traffic to maintenance (1 active backend) instead of api (2 active backends)");
     expect(a.changes.routes.filter((r) => !r.before || !r.after)).toEqual([]);
+  });
+});
+
+describe("renamed pools", () => {
+  const cfg = (name: string) => `frontend www\n  bind :80\n  default_backend ${name}\nbackend ${name}\n  server a 10.0.0.1:80\n  server b 10.0.0.2:80\n`;
+  it("a backend renamed together with its reference is not a retarget", () => {
+    const a = check([{ path: "lb/haproxy.cfg", text: cfg("web") }], [{ path: "lb/haproxy.cfg", text: cfg("web_v2") }]);
+    expect(a.findings.filter((f) => f.rule === "route-retarget")).toEqual([]);
+  });
+  it("but a rename that also changes a server is", () => {
+    const a = check([{ path: "lb/haproxy.cfg", text: cfg("web") }], [{ path: "lb/haproxy.cfg", text: cfg("web_v2").replace("10.0.0.2", "10.0.0.3") }]);
+    expect(a.findings.filter((f) => f.rule === "route-retarget").map((f) => f.line)).toEqual([3]);
   });
 });

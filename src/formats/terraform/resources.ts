@@ -508,6 +508,12 @@ export class ModelBuilder {
       const { key, label } = this.identity("target_group", ref.type, ref.name);
       return { kind: "resource", key, label, name: ref.name };
     }
+    // one(tg[*].arn), element(tg.*.arn, 0), join("", tg.*.arn): the one target group they name.
+    const picked = expr.k === "call" && depth < 5 ? pickedArgument(expr.name, expr.args) : undefined;
+    if (picked) {
+      const inner = this.groupRef(picked, depth + 1);
+      if (inner.kind === "resource") return inner;
+    }
     const root = rootOf(expr);
     if (root === "local" && expr.k === "path" && expr.steps[0]?.k === "attr" && depth < 5) {
       const local = this.index.locals.get(expr.steps[0].name);
@@ -655,6 +661,14 @@ function rootOf(expr: Expr): string | null {
 
 function isLiteralNumber(expr: Expr): boolean {
   return expr.k === "lit" && toNumber(expr.value) !== null;
+}
+
+/** The argument a single-value selector function returns a member of, or passes through. */
+function pickedArgument(fn: string, args: Expr[]): Expr | undefined {
+  if ((fn === "one" || fn === "tostring" || fn === "try") && args.length >= 1) return args[0];
+  if (fn === "element" && args.length === 2) return args[0];
+  if (fn === "join" && args.length === 2 && args[0]!.k === "lit" && args[0]!.value === "") return args[1];
+  return undefined;
 }
 
 function dynamicTarget(d: Block, loc: Loc): Target {
