@@ -1,6 +1,6 @@
 import { FORMATS } from "../src/model/types.js";
 import { describeBackends, shareCauses, uniqueLocs } from "../src/diff/diff.js";
-import { activeCount } from "../src/diff/shares.js";
+import { activeCount, type BackendShare } from "../src/diff/shares.js";
 import type { Rule, RuleHit } from "./rule.js";
 
 export const activeBackendsReduced: Rule = {
@@ -8,7 +8,7 @@ export const activeBackendsReduced: Rule = {
   severity: "critical",
   title: "Active backends reduced",
   description:
-    "A pool drops to a single active backend (critical), or loses at least half of its active backends (high).",
+    "A pool drops to a single active backend or to its backups alone (critical), or loses at least half of its active backends (high).",
   rationale:
     "Each backend taken out moves its load onto the rest. One survivor is a single point of failure; losing half doubles the load on each remaining server.",
   assumptions:
@@ -34,10 +34,16 @@ export const activeBackendsReduced: Rule = {
       if ([...p.sharesBefore, ...p.sharesAfter].some((s) => s.share === null)) continue;
       const before = activeCount(p.sharesBefore);
       const after = activeCount(p.sharesAfter);
+      const [cause = p.after.loc, ...more] = shareCauses(p);
+      // Every primary out: the steady state is the failover, however many backups carry it.
+      if (after > 0 && onlyBackups(p.sharesAfter) && !onlyBackups(p.sharesBefore)) {
+        const backups = p.sharesAfter.filter((s) => s.share !== 0).map((s) => s.id);
+        hits.push({ message: `${p.name}: no primary backend left: all traffic runs on backup ${backups.join(", ")}`, loc: cause, related: more });
+        continue;
+      }
       if (after === 0 || after >= before) continue;
       const lost = p.backends.filter((b) => b.shareBefore !== 0 && b.shareAfter === 0);
       const survivors = p.backends.filter((b) => b.after && b.shareAfter !== 0);
-      const [cause = p.after.loc, ...more] = shareCauses(p);
       const related = uniqueLocs([cause, ...more, ...survivors.map((b) => b.after!.loc)]).slice(1);
       // Replicas are counted in their workload's words ("web replicas 4 → 1"), never listed.
       const replicas = p.changes.filter((c) => c.kind === "replicas").map((c) => c.message);
@@ -52,3 +58,8 @@ export const activeBackendsReduced: Rule = {
     return hits;
   },
 };
+
+function onlyBackups(shares: BackendShare[]): boolean {
+  const serving = shares.filter((s) => s.share !== 0);
+  return serving.length > 0 && serving.every((s) => s.state === "backup");
+}

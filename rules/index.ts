@@ -10,6 +10,7 @@ import { healthCheckWeakened } from "./health-check-weakened.js";
 import { lbConfigDeleted } from "./lb-config-deleted.js";
 import { noActiveBackend } from "./no-active-backend.js";
 import { poolRepointed } from "./pool-repointed.js";
+import { referenceMoved } from "./reference-moved.js";
 import { retriesNarrowed } from "./retries-narrowed.js";
 import { routeRemovedToDefault } from "./route-removed-to-default.js";
 import { routeRetarget } from "./route-retarget.js";
@@ -33,6 +34,7 @@ export const RULES: readonly Rule<never>[] = [
   shareShift,
   healthCheckRemoved,
   routeRetarget,
+  referenceMoved,
   routeRemovedToDefault,
   targetGroupReplaced,
   lbConfigDeleted,

@@ -19,8 +19,9 @@ export const lbConfigDeleted: Rule = {
     return changes.files.flatMap((f) => {
       if (f.status !== "removed" && !f.emptied) return [];
       const { pools, routes, declared } = gone(f, changes);
-      // Everything it declared lives on elsewhere: a restructuring, judged element by element.
-      if (declared > 0 && pools + routes === 0) return [];
+      // A removed file whose every element lives on elsewhere was restructured, and is judged
+      // element by element. An emptied one is a deletion whatever else declares the same names.
+      if (f.status === "removed" && declared > 0 && pools + routes === 0) return [];
       const what = f.status === "removed" ? "deleted" : "emptied (still present, but declares no pool or route)";
       const hit: RuleHit = { message: `${f.path} ${what}: ${pools} pool(s) and ${routes} route(s) gone`, loc: loc(f.path, 1) };
       // It declared no pool or route (workloads only, settings): what that breaks, other rules say.
@@ -34,5 +35,6 @@ export const lbConfigDeleted: Rule = {
 function gone(f: FileChange, changes: ChangeSet) {
   const mine = (x: { before: { loc: { file: string } } | null; after: unknown }) => x.before?.loc.file === f.path && x.after === null;
   const declared = (f.before?.pools.length ?? 0) + (f.before?.routes.length ?? 0);
+  if (f.emptied) return { pools: f.before?.pools.length ?? 0, routes: f.before?.routes.length ?? 0, declared };
   return { pools: changes.pools.filter(mine).length, routes: changes.routes.filter(mine).length, declared };
 }

@@ -113,6 +113,8 @@ export interface ChangeSet {
   routes: RouteChange[];
   before: Version;
   after: Version;
+  /** Old path → the added paths its content moved or was copied to. */
+  moves: Map<string, string[]>;
 }
 
 /** Compares everything declared in the changed files of the two versions. */
@@ -131,7 +133,7 @@ export function diffVersions(files: FileChange[], before: Version, after: Versio
   const routes = match(matcher, (m) => m.routes)
     .map(([b, a]) => diffRoute(b, a, before, after))
     .filter((r) => differs(r) || r.targetsChanged);
-  return { files, pools, routes, before, after };
+  return { files, pools, routes, before, after, moves };
 }
 
 interface Matcher {

@@ -1,7 +1,6 @@
 /**
- * Moved and copied files. A file whose content now lives elsewhere (it was removed, or emptied of
- * every pool and route) is paired with each added file of the same format that shares at least
- * half of its lines, git's default rename threshold. Every pairing is judged, so a decoy copy of
+ * Moved and copied files. A removed file is paired with each added file of the same format that
+ * shares at least half of its lines, git's default rename threshold. Every pairing is judged, so a decoy copy of
  * the old file cannot stand in for the changed one: the worst destination decides.
  */
 import type { Format } from "../model/types.js";

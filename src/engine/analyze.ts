@@ -120,8 +120,8 @@ function reparseStreamIncludes(files: SourceFile[], models: Map<string, Model>):
 
 
 /**
- * The files that differ, with moves: a removed or emptied file whose content now lives in added
- * files (see diff/moves.ts) is reported as moved there, and its elements are matched to theirs.
+ * The files that differ, with moves: a removed file whose content now lives in added files (see
+ * diff/moves.ts) is reported as moved there, and its elements are matched to theirs.
  */
 function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<string, Format>, vb: Version, va: Version) {
   const old = new Map(before.map((f) => [f.path, f.text]));
@@ -139,8 +139,10 @@ function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<str
     changed.push(change);
   }
   const candidate = (f: FileChange, text: string | undefined) => ({ path: f.path, format: f.format, text: text ?? "" });
+  // Only a removed file can have moved: an emptied one stays a deletion of what it held, so a
+  // decoy copy elsewhere cannot absorb it (its elements are still compared with their new selves).
   const moves = detectMoves(
-    changed.filter((f) => f.status === "removed" || f.emptied).map((f) => candidate(f, old.get(f.path))),
+    changed.filter((f) => f.status === "removed").map((f) => candidate(f, old.get(f.path))),
     changed.filter((f) => f.status === "added").map((f) => candidate(f, now.get(f.path))),
   );
   const movedTo = new Map<string, string>();

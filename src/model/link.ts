@@ -50,17 +50,37 @@ export function link(models: Model[]): Version {
   }
   const scopes = includeScopes(models);
   const ambiguities: Ambiguity[] = [];
+  const copies = copiesOf(models);
   const select = selector(models.flatMap((m) => m.workloads));
   for (const p of pools.values()) {
-    if (p.selector) p.backends = select(p, scopes.get(p.loc.file) ?? NO_SCOPE, ambiguities);
+    if (p.selector) p.backends = select(p, scopes.get(p.loc.file) ?? NO_SCOPE, copies("pool", p), ambiguities);
   }
   for (const m of models) {
     const scope = scopes.get(m.file) ?? NO_SCOPE;
     for (const route of m.routes) {
-      route.targets = route.targets.map((t) => resolve(t, byKey, ids, m.file, scope, ambiguities));
+      const own = copies("route", route);
+      route.targets = route.targets.map((t) => resolve(t, byKey, ids, m.file, scope, own, ambiguities));
     }
   }
   return { models, pools, ids, ambiguities };
+}
+
+/**
+ * The files, other than its own, that declare a copy of an element (the same kind and key). A
+ * declaration in such a file belongs to that copy, which is nearer to it: a decoy copy of a
+ * whole file never lends its upstreams or Deployments to the original.
+ */
+function copiesOf(models: Model[]) {
+  const files = new Map<string, Set<string>>();
+  const add = (k: string, file: string) => files.set(k, (files.get(k) ?? new Set()).add(file));
+  for (const m of models) {
+    for (const p of m.pools) add(`pool|${p.key}`, m.file);
+    for (const r of m.routes) add(`route|${r.key}`, m.file);
+  }
+  return (kind: "pool" | "route", x: { key: string; loc: Loc }): ReadonlySet<string> => {
+    const all = files.get(`${kind}|${x.key}`);
+    return all && all.size > 1 ? new Set([...all].filter((f) => f !== x.loc.file)) : NO_SCOPE;
+  };
 }
 
 function claim(taken: { has(id: string): boolean }, base: string): string {
@@ -69,9 +89,17 @@ function claim(taken: { has(id: string): boolean }, base: string): string {
   return id;
 }
 
-function resolve(t: Target, byKey: Map<string, Pool[]>, ids: Map<object, string>, from: string, scope: ReadonlySet<string>, out: Ambiguity[]): Target {
+function resolve(
+  t: Target,
+  byKey: Map<string, Pool[]>,
+  ids: Map<object, string>,
+  from: string,
+  scope: ReadonlySet<string>,
+  copies: ReadonlySet<string>,
+  out: Ambiguity[],
+): Target {
   if (t.kind !== "ref") return t;
-  const found = nearest(byKey.get(t.poolKey) ?? [], from, scope);
+  const found = nearest((byKey.get(t.poolKey) ?? []).filter((p) => !copies.has(p.loc.file)), from, scope);
   if (found.length > 0) {
     if (found.length > 1) out.push(ambiguity(`"${t.name}"`, t.loc, found.map((p) => p.loc)));
     return { kind: "pool", poolKey: t.poolKey, poolIds: found.map((p) => ids.get(p)!), name: t.name, weight: t.weight, loc: t.loc };
@@ -101,13 +129,13 @@ function selector(workloads: Workload[]) {
       else index.set(key, [w]);
     }
   }
-  return (pool: Pool, scope: ReadonlySet<string>, out: Ambiguity[]): Backend[] => {
+  return (pool: Pool, scope: ReadonlySet<string>, copies: ReadonlySet<string>, out: Ambiguity[]): Backend[] => {
     const sel = pool.selector!;
     const entries = Object.entries(sel.labels);
     if (entries.length === 0) return [];
     const lists = entries.map(([k, v]) => index.get(`${sel.namespace}\u0000${k}=${v}`) ?? []);
     const smallest = lists.reduce((a, b) => (b.length < a.length ? b : a));
-    const matching = smallest.filter((w) => entries.every(([k, v]) => w.labels[k] === v));
+    const matching = smallest.filter((w) => !copies.has(w.loc.file) && entries.every(([k, v]) => w.labels[k] === v));
     const byName = new Map<string, Workload[]>();
     for (const w of matching) {
       const name = `${w.kind}:${w.name}`;

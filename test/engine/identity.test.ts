@@ -48,8 +48,8 @@ describe("emptied files", () => {
     );
     expect(a.risk).toBe("critical");
     expect(concentration(a)).toMatchObject({ severity: "critical", file: "lb/shop/storefront.conf", line: DOWN_LINES[0] });
-    expect(a.findings.find((f) => f.rule === "lb-config-deleted")).toBeUndefined();
-    expect(toJsonReport(a).files).toContainEqual({ path: "lb/shop/storefront.conf", format: "nginx", status: "moved", from: "lb/storefront.conf" });
+    // The emptied file is a deletion, whatever else now declares the same names.
+    expect(a.findings.find((f) => f.rule === "lb-config-deleted")).toMatchObject({ severity: "high", file: "lb/storefront.conf" });
   });
 
   const emptied: [string, string, string][] = [
@@ -77,6 +77,9 @@ describe("emptied files", () => {
       const a = check([{ path, text }], [{ path, text: "# nothing here any more\n" }]);
       expect(["high", "critical"]).toContain(a.risk);
       expect(a.findings.find((f) => f.rule === "lb-config-deleted")).toMatchObject({ severity: "high", file: path });
+      // An unchanged copy of the old content elsewhere does not make it a move.
+      const decoy = check([{ path, text }], [{ path, text: "# nothing here any more\n" }, { path: `docs/${path}`, text }]);
+      expect(decoy.findings.find((f) => f.rule === "lb-config-deleted")).toMatchObject({ severity: "high", file: path });
     });
   }
 });
@@ -180,5 +183,36 @@ describe("renamed pools", () => {
   it("but a rename that also changes a server is", () => {
     const a = check([{ path: "lb/haproxy.cfg", text: cfg("web") }], [{ path: "lb/haproxy.cfg", text: cfg("web_v2").replace("10.0.0.2", "10.0.0.3") }]);
     expect(a.findings.filter((f) => f.rule === "route-retarget").map((f) => f.line)).toEqual([3]);
+  });
+});
+
+describe("a reference never falls silently to another file's declaration", () => {
+  const upstream = "upstream app {\n  server 10.0.0.1:80;\n  server 10.0.0.2:80;\n}\n";
+  const site = "server {\n  listen 80;\n  location / {\n    proxy_pass http://app;\n  }\n}\n";
+
+  it("a whole-file copy keeps its upstream to itself: deleting the real one dangles", () => {
+    const copy = { path: "docs/app.conf", text: `${upstream}${site}` };
+    const a = check([{ path: "lb/app.conf", text: `${upstream}${site}` }, copy], [{ path: "lb/app.conf", text: site }, copy]);
+    expect(a.findings.find((f) => f.rule === "dangling-reference")).toMatchObject({ severity: "critical", file: "lb/app.conf", line: 4 });
+  });
+
+  it("an upstream-only copy elsewhere is used, but the jump is high", () => {
+    const other = { path: "lb/examples/app.conf", text: upstream };
+    const a = check([{ path: "lb/app.conf", text: `${upstream}${site}` }, other], [{ path: "lb/app.conf", text: site }, other]);
+    expect(a.findings.find((f) => f.rule === "reference-moved")).toMatchObject({
+      severity: "high",
+      file: "lb/app.conf",
+      line: 4,
+      message: '80 location /: "app" now comes from lb/examples/app.conf instead of lb/app.conf, where it is no longer declared',
+    });
+  });
+
+  it("a Service whose Deployment was broken in place does not borrow a copy's Deployment", () => {
+    const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
+    const dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: web:1\n";
+    const real = { path: "k8s/web.yaml", text: `${svc}---\n${dep}` };
+    const broken = { path: real.path, text: `${svc}---\n${dep.replace("apiVersion: apps/v1\n", "")}` };
+    const a = check([real], [broken, { path: "docs/copy/k8s/web.yaml", text: real.text }]);
+    expect(a.findings.find((f) => f.rule === "no-active-backend")).toMatchObject({ severity: "critical", file: "k8s/web.yaml" });
   });
 });
