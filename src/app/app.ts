@@ -10,7 +10,7 @@ import { type Deps, evaluatePullRequest } from "./evaluate.js";
 import { CHECK_NAME, readCheckState } from "./github/check-run.js";
 import type { Octokit, RepoRef } from "./github/octokit.js";
 import { loadBasePolicy } from "./github/policy.js";
-import { candidateEntries, readEntries } from "./github/tree.js";
+import { BlobCache, candidates, readEntries, readTree } from "./github/tree.js";
 import { BadgeStore } from "./state.js";
 
 export interface AppOptions {
@@ -18,6 +18,7 @@ export interface AppOptions {
   badges?: BadgeStore;
   /** Signs per-repository badge tokens for private repositories. */
   badgeSecret?: string;
+  blobs?: BlobCache;
 }
 
 export const RECHECK_COMMAND = /^\s*\/lb-review\s+recheck\b/;
@@ -28,7 +29,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const badges = options.badges ?? new BadgeStore();
     const auditFile = process.env.LB_REVIEW_AUDIT_LOG;
     const audit = options.audit ?? (auditFile ? fileAuditSink(auditFile) : (record) => app.log.info({ audit: record }, "lb-review audit"));
-    const deps: Deps = { audit, badges, log: app.log };
+    const deps: Deps = { audit, badges, blobs: options.blobs ?? new BlobCache(), log: app.log };
     const queue = new SerialQueue();
     const evaluate = (octokit: Octokit, ref: RepoRef, number: number) =>
       queue.run(`${ref.owner}/${ref.repo}#${number}`, () => evaluatePullRequest(octokit, ref, number, deps));
@@ -66,7 +67,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const touched = ctx.payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
       const known = badges.get(repo.full_name)?.pools !== undefined;
       if (known && !touched.some((p) => isCandidatePath(p, DEFAULT_POLICY))) return;
-      await refreshDefaultBranch(ctx.octokit, ctx.repo(), repo.default_branch, ctx.payload.after, repo.private, badges);
+      await refreshDefaultBranch(ctx.octokit, ctx.repo(), ctx.payload.after, repo.private, badges, deps.blobs);
     });
 
     addHandler(healthHandler);
@@ -97,9 +98,10 @@ async function pullsWaitingOn(octokit: Octokit, org: string, team: string): Prom
   return out;
 }
 
-async function refreshDefaultBranch(octokit: Octokit, ref: RepoRef, branch: string, sha: string, isPrivate: boolean, badges: BadgeStore): Promise<void> {
-  const policy = await loadBasePolicy(octokit, ref, branch);
-  const files = await readEntries(octokit, ref, await candidateEntries(octokit, ref, sha, policy.policy), new Map());
+async function refreshDefaultBranch(octokit: Octokit, ref: RepoRef, sha: string, isPrivate: boolean, badges: BadgeStore, blobs: BlobCache): Promise<void> {
+  const tree = await readTree(octokit, ref, sha);
+  const policy = await loadBasePolicy(octokit, ref, sha, tree, blobs);
+  const files = await readEntries(octokit, ref, candidates(tree, policy.policy), blobs);
   const analysis = analyze([], files, policy);
   const state = badges.repo(`${ref.owner}/${ref.repo}`, isPrivate);
   state.pools = analysis.changes.pools.length;

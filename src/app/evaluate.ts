@@ -12,17 +12,15 @@ import type { AuditSink } from "./audit.js";
 import { gatherFacts } from "./github/approvals.js";
 import { failCheck, finishCheck, startCheck } from "./github/check-run.js";
 import { findSticky, syncInline, writeSticky } from "./github/comments.js";
-import { NotEvaluated, type Octokit, type RepoRef } from "./github/octokit.js";
+import { isStatus, NotEvaluated, type Octokit, type RepoRef } from "./github/octokit.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { fetchPull, headSha, type PullInfo } from "./github/pull.js";
-import { candidateEntries, readEntries, relevantDirs } from "./github/tree.js";
+import { type BlobCache, candidates, lbContentDiffers, readEntries, readTree } from "./github/tree.js";
 import type { BadgeStore } from "./state.js";
-
-/** The compare API's file list stops at 300. */
-const MAX_COMPARE_FILES = 300;
 
 export interface Deps {
   audit: AuditSink;
+  blobs: BlobCache;
   badges: BadgeStore;
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
 }
@@ -35,14 +33,14 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
   const base = { at: new Date().toISOString(), repo: `${ref.owner}/${ref.repo}`, pr: number, headSha: sha };
   try {
     const pull = await fetchPull(octokit, ref, pr);
-    const policy = await loadBasePolicy(octokit, ref, pull.baseRef);
+    const policy = await loadBasePolicy(octokit, ref, pull.baseSha, await readTree(octokit, ref, pull.baseSha), deps.blobs);
     if (policy.diagnostics.length > 0) {
       const errors = policy.diagnostics.map((d) => `- \`${d.loc.file}:${d.loc.line}\`: ${d.message}`).join("\n");
       throw new NotEvaluated(`The policy file on the base branch \`${pull.baseRef}\` is invalid:\n\n${errors}`);
     }
-    const { analysis, lbChangedBetween } = await analyzePull(octokit, ref, pull, policy);
+    const { analysis, lbChangedSince } = await analyzePull(octokit, ref, pull, policy, deps.blobs);
     const report = toJsonReport(analysis);
-    const approvals = await evaluateTiers(octokit, ref, pull, policy, analysis.approvals, lbChangedBetween);
+    const approvals = await evaluateTiers(octokit, ref, pull, policy, analysis.approvals, lbChangedSince);
     const out = checkOutput(report, approvals, ref.owner);
     const waitingOn = approvals.tiers.filter((t) => !t.satisfied).flatMap((t) => t.teams.map((team) => (team.includes("/") ? team : `${ref.owner}/${team}`)));
     await finishCheck(octokit, ref, checkId, out, { waitingOn: [...new Set(waitingOn)].map((t) => t.toLowerCase()) });
@@ -75,29 +73,27 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
   }
 }
 
-async function analyzePull(octokit: Octokit, ref: RepoRef, pull: PullInfo, policy: LoadedPolicy) {
-  const cache = new Map<string, string>();
-  const near = relevantDirs([...pull.diffLines.keys()], policy.policy);
-  const baseEntries = await candidateEntries(octokit, ref, pull.mergeBase, policy.policy, near);
-  const headEntries = await candidateEntries(octokit, ref, pull.headSha, policy.policy, near);
-  const before = await readEntries(octokit, ref, baseEntries, cache);
-  const after = await readEntries(octokit, ref, headEntries, cache);
+/** The same files the CLI reads on the same two commits: whole trees, every candidate path. */
+async function analyzePull(octokit: Octokit, ref: RepoRef, pull: PullInfo, policy: LoadedPolicy, cache: BlobCache) {
+  const [baseTree, headTree] = await Promise.all([readTree(octokit, ref, pull.mergeBase), readTree(octokit, ref, pull.headSha)]);
+  const baseEntries = candidates(baseTree, policy.policy);
+  const headEntries = candidates(headTree, policy.policy);
+  const [before, after] = await Promise.all([readEntries(octokit, ref, baseEntries, cache), readEntries(octokit, ref, headEntries, cache)]);
   const analysis = analyze(before, after, policy);
   // The files recognised as load-balancer config in either version; a CI workflow's YAML is not.
   const lbPaths = new Set([...analysis.changes.before.models, ...analysis.changes.after.models].map((m) => m.file));
-  /** Approvals survive pushes that leave every load-balancer file as it was. */
-  const lbChangedBetween = async (from: string, to: string) => {
+  const read = { octokit, ref, cache, policy: policy.policy };
+  /** An approval holds while the load-balancer content it approved is the head's, byte for byte. */
+  const lbChangedSince = async (commit: string) => {
     try {
-      const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...ref, basehead: `${from}...${to}`, per_page: 100 });
-      // GitHub lists at most 300 files here: a longer list may hide a config change.
-      if ((data.files ?? []).length >= MAX_COMPARE_FILES) return true;
-      return (data.files ?? []).some((f) => lbPaths.has(f.filename) || (f.previous_filename !== undefined && lbPaths.has(f.previous_filename)));
-    } catch {
-      // An approved commit that is gone (force-push) cannot be compared: the approval is stale.
-      return true;
+      return await lbContentDiffers(read, headEntries, candidates(await readTree(octokit, ref, commit), policy.policy), lbPaths);
+    } catch (e) {
+      // An approved commit that is gone (force-push, garbage-collected) approved nothing here.
+      if (isStatus(e, 404) || isStatus(e, 422)) return true;
+      throw e;
     }
   };
-  return { analysis, lbChangedBetween };
+  return { analysis, lbChangedSince };
 }
 
 async function evaluateTiers(
@@ -106,10 +102,10 @@ async function evaluateTiers(
   pull: PullInfo,
   policy: LoadedPolicy,
   required: ReturnType<typeof analyze>["approvals"],
-  lbChangedBetween: (from: string, to: string) => Promise<boolean>,
+  lbChangedSince: (commit: string) => Promise<boolean>,
 ): Promise<ApprovalStatus> {
   if (required.length === 0) return evaluateApprovals([], emptyFacts(pull));
-  const facts = await gatherFacts(octokit, ref, { required, pull, excludeContributors: policy.policy.excludeContributors, lbChangedBetween });
+  const facts = await gatherFacts(octokit, ref, { required, pull, excludeContributors: policy.policy.excludeContributors, lbChangedSince });
   return evaluateApprovals(required, facts);
 }
 

@@ -5,7 +5,7 @@
  * Semantics (see shared notes on policy-bot's pitfalls):
  * - each reviewer's latest opinionated review wins; COMMENTED never overrides it; DISMISSED revokes it;
  * - CHANGES_REQUESTED from an eligible reviewer blocks the tier;
- * - the author never counts, nor (optionally) anyone who pushed commits;
+ * - the author never counts, nor bots, nor (optionally) anyone who pushed commits;
  * - an approval is stale when the load-balancer content changed after the commit it approved;
  * - each person counts once per tier.
  */
@@ -13,6 +13,8 @@ import type { RequiredApproval } from "../engine/analyze.js";
 
 export interface Review {
   login: string;
+  /** A bot account (type Bot, or a `[bot]` login), the app itself included: never counts. */
+  bot?: boolean;
   state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | "DISMISSED" | "PENDING";
   commitId: string;
   submittedAt: string;
@@ -88,6 +90,7 @@ function latestOpinions(reviews: Review[]): Map<string, Review> {
 function disqualify(r: Review, facts: ApprovalFacts): string | null {
   const login = r.login.toLowerCase();
   if (login === facts.author.toLowerCase()) return "is the author";
+  if (r.bot || login.endsWith("[bot]")) return "is a bot";
   if (facts.excludeContributors && facts.contributors.some((c) => c.toLowerCase() === login)) return "pushed commits to this pull request";
   if (r.state === "DISMISSED") return "review was dismissed";
   if (r.state === "APPROVED" && facts.staleCommits.has(r.commitId)) {

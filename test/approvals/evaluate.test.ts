@@ -31,6 +31,15 @@ describe("approval evaluation", () => {
     expect(s.tiers[0]!.approvedBy).toEqual(["bob", "dave"]);
   });
 
+  it("bots never count, even when listed in the team or among writers", () => {
+    const teamed = facts([{ ...review("deploy-bot", "APPROVED"), bot: true }, review("renovate[bot]", "APPROVED"), review("bob", "APPROVED")], {
+      teamMembers: new Map([["network", new Set(["bob", "deploy-bot", "renovate[bot]"])]]),
+    });
+    const s = evaluateApprovals([critical], teamed);
+    expect(s.satisfied).toBe(false);
+    expect(s.rejected).toEqual(expect.arrayContaining([{ login: "deploy-bot", reason: "is a bot" }, { login: "renovate[bot]", reason: "is a bot" }]));
+  });
+
   it("one person counts once, however often they approve", () => {
     const s = evaluateApprovals([critical], facts([review("bob", "APPROVED"), review("bob", "APPROVED")]));
     expect(s.tiers[0]!.approvedBy).toEqual(["bob"]);

@@ -162,6 +162,18 @@ export class GitHubEmulator {
     this.state.setBranch(this.state.repo(owner, repo), branch, sha);
   }
 
+  /** Every file of a commit, path → content: to run the CLI on exactly what the app read. */
+  filesAt(sha: string): Map<string, Buffer> {
+    const c = this.state.commits.get(sha);
+    if (!c) throw new Error(`no commit ${sha}`);
+    return new Map([...c.tree].map(([path, blob]) => [path, this.state.blobs.get(blob)!]));
+  }
+
+  /** The merge base of two commits, as the compare API reports it. */
+  mergeBase(baseSha: string, headSha: string): string | undefined {
+    return this.state.mergeBase(baseSha, headSha);
+  }
+
   /** Tip of a branch, or undefined. */
   branchSha(owner: string, repo: string, branch: string): string | undefined {
     return this.state.repo(owner, repo).branches.get(branch);

@@ -10,16 +10,17 @@ export interface FactInputs {
   required: RequiredApproval[];
   pull: PullInfo;
   excludeContributors: boolean;
-  /** Whether any load-balancer file differs between two commits. */
-  lbChangedBetween: (from: string, to: string) => Promise<boolean>;
+  /** Whether the load-balancer content of a commit differs from the head's. */
+  lbChangedSince: (commit: string) => Promise<boolean>;
 }
 
 export async function gatherFacts(octokit: Octokit, ref: RepoRef, input: FactInputs): Promise<ApprovalFacts> {
   const raw = await octokit.paginate(octokit.rest.pulls.listReviews, { ...ref, pull_number: input.pull.number, per_page: 100 });
   const reviews: Review[] = raw
     .filter((r) => r.user?.login && r.submitted_at)
-    .map((r) => ({ login: r.user!.login, state: r.state as Review["state"], commitId: r.commit_id ?? "", submittedAt: r.submitted_at! }));
-  const reviewers = [...new Set(reviews.map((r) => r.login.toLowerCase()))];
+    .map((r) => ({ login: r.user!.login, bot: r.user!.type === "Bot", state: r.state as Review["state"], commitId: r.commit_id ?? "", submittedAt: r.submitted_at! }));
+  // Bots never count, so their membership and permissions are never looked up.
+  const reviewers = [...new Set(reviews.filter((r) => !r.bot && !r.login.endsWith("[bot]")).map((r) => r.login.toLowerCase()))];
   const teams = [...new Set(input.required.flatMap((t) => t.teams))];
   const teamMembers = new Map<string, Set<string>>();
   for (const team of teams) {
@@ -41,7 +42,7 @@ export async function gatherFacts(octokit: Octokit, ref: RepoRef, input: FactInp
   const contributors = input.excludeContributors ? await commitLogins(octokit, ref, input.pull.number) : [];
   const staleCommits = new Set<string>();
   const approved = new Set(reviews.filter((r) => r.state === "APPROVED" && r.commitId !== input.pull.headSha).map((r) => r.commitId));
-  for (const commit of approved) if (await input.lbChangedBetween(commit, input.pull.headSha)) staleCommits.add(commit);
+  for (const commit of approved) if (await input.lbChangedSince(commit)) staleCommits.add(commit);
   return { author: input.pull.author, contributors, excludeContributors: input.excludeContributors, reviews, teamMembers, writers, staleCommits };
 }
 

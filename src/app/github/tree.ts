@@ -1,59 +1,108 @@
-/** Load-balancer files of a commit, read through the git data API (blobs serve any size). */
+/**
+ * Load-balancer files of a commit, read as the CLI reads them: the whole tree, every candidate
+ * path, blobs through the git data API (any size), fetched once per blob SHA.
+ */
 import type { SourceFile } from "../../engine/analyze.js";
-import { isCandidatePath } from "../../formats/detect.js";
+import { detectFormat, isCandidatePath } from "../../formats/detect.js";
 import type { Policy } from "../../policy/schema.js";
 import { NotEvaluated, type Octokit, type RepoRef } from "./octokit.js";
 
 /** More candidate files than this is not a config change a person can review: fail closed. */
 export const MAX_CANDIDATES = 1000;
+/** Blobs fetched at once: enough to hide latency, few enough to respect GitHub's limits. */
+export const BLOB_CONCURRENCY = 8;
 
-export interface TreeEntry {
-  path: string;
-  sha: string;
-}
+/** path → blob SHA of every file of a commit. */
+export type Tree = Map<string, string>;
 
-/**
- * Candidate files of a commit. With `near`, only those in these directories: config that links
- * across files (conf.d, manifests, a Terraform module) lives beside or above what changed.
- */
-export async function candidateEntries(octokit: Octokit, ref: RepoRef, commit: string, policy: Policy, near?: Set<string>): Promise<TreeEntry[]> {
-  if (near?.size === 0) return [];
+export async function readTree(octokit: Octokit, ref: RepoRef, commit: string): Promise<Tree> {
   const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: commit, recursive: "true" });
   if (data.truncated) throw new NotEvaluated(`the tree of ${commit.slice(0, 7)} is too large for GitHub to list in full`);
-  const entries = data.tree
-    .filter((e) => e.type === "blob" && e.path && e.sha && isCandidatePath(e.path, policy) && (!near || near.has(dirOf(e.path))))
-    .map((e) => ({ path: e.path!, sha: e.sha! }));
-  if (entries.length > MAX_CANDIDATES) throw new NotEvaluated(`${entries.length} candidate config files, over the limit of ${MAX_CANDIDATES}`);
-  return entries;
+  return new Map(data.tree.filter((e) => e.type === "blob" && e.path && e.sha).map((e) => [e.path!, e.sha!]));
 }
 
-/** Reads blobs once each: a file unchanged between base and head is fetched a single time. */
-export async function readEntries(octokit: Octokit, ref: RepoRef, entries: TreeEntry[], cache: Map<string, string>): Promise<SourceFile[]> {
-  const out: SourceFile[] = [];
-  for (const e of entries) {
-    let text = cache.get(e.sha);
-    if (text === undefined) {
-      const { data } = await octokit.rest.git.getBlob({ ...ref, file_sha: e.sha });
-      text = Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8").toString("utf8");
-      cache.set(e.sha, text);
-    }
-    out.push({ path: e.path, text });
-  }
+/** The candidate files of a tree: what the CLI would consider on the same commit. */
+export function candidates(tree: Tree, policy: Policy): Tree {
+  const out: Tree = new Map([...tree].filter(([path]) => isCandidatePath(path, policy)));
+  if (out.size > MAX_CANDIDATES) throw new NotEvaluated(`${out.size} candidate config files, over the limit of ${MAX_CANDIDATES}`);
   return out;
 }
 
-export function dirOf(path: string): string {
-  return path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
-}
+/**
+ * Blob texts by SHA, least recently used dropped past a byte budget. Blobs are immutable, so
+ * one cache serves every pull request of a repository owner; the key carries the owner.
+ */
+export class BlobCache {
+  private readonly texts = new Map<string, string>();
+  private bytes = 0;
 
-/** The directories of the changed candidate files, and all their ancestors. */
-export function relevantDirs(changed: string[], policy: Policy): Set<string> {
-  const dirs = new Set<string>();
-  for (const path of changed.filter((p) => isCandidatePath(p, policy))) {
-    for (let d = dirOf(path); ; d = dirOf(d)) {
-      dirs.add(d);
-      if (d === "") break;
+  constructor(private readonly budget = 64 * 1024 * 1024) {}
+
+  get(key: string): string | undefined {
+    const text = this.texts.get(key);
+    if (text !== undefined) {
+      this.texts.delete(key);
+      this.texts.set(key, text);
+    }
+    return text;
+  }
+
+  set(key: string, text: string): void {
+    if (this.texts.has(key)) return;
+    this.texts.set(key, text);
+    this.bytes += text.length;
+    for (const [k, t] of this.texts) {
+      if (this.bytes <= this.budget) break;
+      this.texts.delete(k);
+      this.bytes -= t.length;
     }
   }
-  return dirs;
+}
+
+/** Reads the entries' blobs, at most BLOB_CONCURRENCY at a time, each SHA once. */
+export async function readEntries(octokit: Octokit, ref: RepoRef, entries: Tree, cache: BlobCache): Promise<SourceFile[]> {
+  const list = [...entries];
+  const texts = new Array<string>(list.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < list.length; i = next++) texts[i] = await blobText(octokit, ref, list[i]![1], cache);
+  };
+  await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, list.length) }, worker));
+  return list.map(([path], i) => ({ path, text: texts[i]! }));
+}
+
+export async function blobText(octokit: Octokit, ref: RepoRef, sha: string, cache: BlobCache): Promise<string> {
+  const key = `${ref.owner.toLowerCase()}/${sha}`;
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const { data } = await octokit.rest.git.getBlob({ ...ref, file_sha: sha });
+  const text = Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8").toString("utf8");
+  cache.set(key, text);
+  return text;
+}
+
+/**
+ * Whether the load-balancer content of `other` differs from `head`'s: any candidate file whose
+ * blob differs and that is load-balancer config in either version (a file the analysis read as
+ * config, or one whose content is recognised). Content, not history: a force-push back to an
+ * approved ancestor, or a rebase that changes config, is a difference.
+ */
+export async function lbContentDiffers(
+  read: { octokit: Octokit; ref: RepoRef; cache: BlobCache; policy: Policy },
+  head: Tree,
+  other: Tree,
+  lbPaths: ReadonlySet<string>,
+): Promise<boolean> {
+  for (const path of new Set([...head.keys(), ...other.keys()])) {
+    const a = other.get(path);
+    const b = head.get(path);
+    if (a === b) continue;
+    if (lbPaths.has(path)) return true;
+    for (const sha of [a, b]) {
+      if (sha === undefined) continue;
+      const text = await blobText(read.octokit, read.ref, sha, read.cache);
+      if (detectFormat(path, text, read.policy)) return true;
+    }
+  }
+  return false;
 }

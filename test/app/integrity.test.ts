@@ -1,0 +1,183 @@
+/**
+ * The app judges what the CLI judges, and a pull request author cannot game it: these are the
+ * attacks that used to pass, each with the verdict it must get now.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck, startHarness } from "./harness.js";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+const CLI = resolve(import.meta.dirname, "../../bin/lb-review.js");
+const opened = (repo: string, n: number) => h.gh.pullRequestEvent("opened", "acme", repo, n);
+const checkOf = (repo: string) => h.gh.checkRuns({ owner: "acme", repo, name: "lb-review" }).at(-1);
+
+/** Runs the real CLI on the PR's merge base and head, as files on disk, and returns its JSON report. */
+function cliVerdict(repo: string, n: number) {
+  const pr = h.gh.pull("acme", repo, n) as { head: { sha: string }; base: { sha: string } };
+  const root = mkdtempSync(join(tmpdir(), "lbr-parity-"));
+  try {
+    const write = (side: string, sha: string) => {
+      for (const [path, content] of h.gh.filesAt(sha)) {
+        const file = join(root, side, path);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, content);
+      }
+    };
+    write("base", h.gh.mergeBase(pr.base.sha, pr.head.sha)!);
+    write("head", pr.head.sha);
+    const out = (() => {
+      try {
+        return execFileSync(process.execPath, [CLI, "check", "--base", join(root, "base"), "--head", join(root, "head"), "--format", "json"], { encoding: "utf8" });
+      } catch (e) {
+        return (e as { stdout: string }).stdout;
+      }
+    })();
+    return JSON.parse(out) as { risk: string; findings: { rule: string; severity: string; file: string; line: number; message: string }[] };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** The app's verdict on its last evaluation, from its audit record. */
+function appVerdict() {
+  const record = h.audit.filter((r) => r.outcome === "evaluated").at(-1)!;
+  return { risk: record.risk, findings: record.findings };
+}
+
+async function expectSameVerdict(repo: string, n: number) {
+  const cli = cliVerdict(repo, n);
+  const app = appVerdict();
+  expect(app.risk).toBe(cli.risk);
+  expect(app.findings).toEqual(cli.findings.map(({ rule, severity, message, file, line }) => ({ rule, severity, message, file, line })));
+  return cli;
+}
+
+const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
+const dep = (n: number) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: ${n}\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: web:1\n`;
+
+describe("the app sees what the CLI sees", () => {
+  it("a Deployment scaled 4 → 1 in k8s/deploy while its Service is in k8s/services is critical, as in the CLI", async () => {
+    h = await startHarness();
+    h.gh.addRepo({ owner: "acme", name: "k8s" });
+    h.gh.commit("acme", "k8s", { branch: "main", files: { "k8s/services/web.yaml": svc, "k8s/deploy/web.yaml": dep(4) } });
+    h.gh.commit("acme", "k8s", { branch: "scale", author: "alice", files: { "k8s/deploy/web.yaml": dep(1) } });
+    const n = h.gh.openPull("acme", "k8s", { head: { branch: "scale" }, base: "main", user: "alice" });
+    expect(await h.send(opened("k8s", n))).toBe(200);
+    expect(checkOf("k8s")?.conclusion).toBe("failure");
+    expect((await expectSameVerdict("k8s", n)).risk).toBe("critical");
+  });
+
+  it("renaming lb/storefront.conf to archive/storefront.txt is a deletion (high), as in the CLI", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh, { policy: null });
+    h.gh.pushToPull("acme", "shop", n, { files: { "lb/storefront.conf": null, "archive/storefront.txt": INCIDENT_BEFORE }, author: "alice" });
+    expect(await h.send(h.gh.pullRequestEvent("synchronize", "acme", "shop", n))).toBe(200);
+    expect(lastCheck(h.gh)?.conclusion).toBe("failure");
+    const cli = await expectSameVerdict("shop", n);
+    expect(cli.findings.map((f) => f.rule)).toContain("lb-config-deleted");
+  });
+
+  it("a typo in an upstream in upstreams/ while its route is in sites/ is critical, as in the CLI", async () => {
+    h = await startHarness();
+    h.gh.addRepo({ owner: "acme", name: "edge" });
+    const site = "server {\n  listen 80;\n  location / {\n    proxy_pass http://storefront;\n  }\n}\n";
+    const up = (name: string) => `upstream ${name} {\n  server 10.0.0.1:8080;\n  server 10.0.0.2:8080;\n}\n`;
+    h.gh.commit("acme", "edge", { branch: "main", files: { "nginx/sites/shop.conf": site, "nginx/upstreams/storefront.conf": up("storefront") } });
+    h.gh.commit("acme", "edge", { branch: "typo", author: "alice", files: { "nginx/upstreams/storefront.conf": up("storefornt") } });
+    const n = h.gh.openPull("acme", "edge", { head: { branch: "typo" }, base: "main", user: "alice" });
+    expect(await h.send(opened("edge", n))).toBe(200);
+    expect(checkOf("edge")?.conclusion).toBe("failure");
+    const cli = await expectSameVerdict("edge", n);
+    expect(cli.risk).toBe("critical");
+  });
+
+  it("the incident, as in the CLI", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    expect(await h.send(opened("shop", n))).toBe(200);
+    expect((await expectSameVerdict("shop", n)).risk).toBe("critical");
+  });
+});
+
+describe("approvals that cannot be gamed", () => {
+  async function approve(n: number, user: string) {
+    const id = h.gh.submitReview("acme", "shop", n, { user, state: "APPROVED" });
+    expect(await h.send(h.gh.pullRequestReviewEvent("submitted", "acme", "shop", n, id))).toBe(200);
+  }
+
+  it("a force-push back to an approved ancestor voids the approvals", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    expect(await h.send(opened("shop", n))).toBe(200);
+    const drain = h.gh.branchSha("acme", "shop", "maintenance")!;
+    // A harmless revert is pushed and approved...
+    h.gh.pushToPull("acme", "shop", n, { files: { "lb/storefront.conf": INCIDENT_BEFORE }, author: "alice" });
+    expect(await h.send(h.gh.pullRequestEvent("synchronize", "acme", "shop", n))).toBe(200);
+    await approve(n, "bob");
+    await approve(n, "carol");
+    expect(lastCheck(h.gh)?.conclusion).toBe("success");
+    // ...then the branch is forced back to the drain.
+    h.gh.setBranch("acme", "shop", "maintenance", drain);
+    expect(await h.send(h.gh.pullRequestEvent("synchronize", "acme", "shop", n))).toBe(200);
+    const check = lastCheck(h.gh, drain)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("Critical: needs 0 of 2 approvals from @acme/network");
+  });
+
+  it("a rebase that leaves the config identical keeps the approvals", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    expect(await h.send(opened("shop", n))).toBe(200);
+    await approve(n, "bob");
+    await approve(n, "carol");
+    expect(lastCheck(h.gh)?.conclusion).toBe("success");
+    const rebased = h.gh.commit("acme", "shop", { branch: "rebased", from: "main", author: "alice", files: { "lb/storefront.conf": INCIDENT_AFTER } });
+    h.gh.setBranch("acme", "shop", "maintenance", rebased);
+    expect(await h.send(h.gh.pullRequestEvent("synchronize", "acme", "shop", n))).toBe(200);
+    expect(lastCheck(h.gh, rebased)?.conclusion).toBe("success");
+  });
+
+  it("a failed read of an existing policy file fails closed instead of using the default policy", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    h.gh.failNext({ method: "GET", path: /\/git\/blobs\//, status: 404, times: 50 });
+    await h.send(opened("shop", n));
+    const check = lastCheck(h.gh)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.title).toBe("lb-review could not evaluate this change");
+    // Two writers outside the network team cannot pass it either.
+    h.gh.failNext({ method: "GET", path: /\/git\/blobs\//, status: 404, times: 50 });
+    const id = h.gh.submitReview("acme", "shop", n, { user: "frank", state: "APPROVED" });
+    await h.send(h.gh.pullRequestReviewEvent("submitted", "acme", "shop", n, id));
+    expect(lastCheck(h.gh)?.conclusion).toBe("failure");
+  });
+
+  it("bots never count", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh, { policy: null });
+    h.gh.setPermission("acme", "shop", "deploy-helper[bot]", "write");
+    h.gh.setPermission("acme", "shop", "renovate[bot]", "write");
+    expect(await h.send(opened("shop", n))).toBe(200);
+    await approve(n, "deploy-helper[bot]");
+    await approve(n, "renovate[bot]");
+    const check = lastCheck(h.gh)!;
+    expect(check.conclusion).toBe("failure");
+    const record = h.audit.at(-1)!;
+    expect(record.approvalsRejected).toEqual(expect.arrayContaining([{ login: "renovate[bot]", reason: "is a bot" }]));
+  });
+
+  it("_extends to another organization is refused unless the operator allows it", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh, { policy: "_extends: mallory/.github\n" });
+    expect(await h.send(opened("shop", n))).toBe(200);
+    const check = lastCheck(h.gh)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("outside the organization `acme`");
+  });
+});
