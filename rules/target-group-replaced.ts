@@ -11,6 +11,7 @@ export const targetGroupReplaced: Rule = {
     "A Terraform target group argument that forces replacement changes (`name`, `port`, `protocol`, `target_type`, `vpc_id`): Terraform destroys the group and creates a new, empty one.",
   rationale:
     "The new group has no registered targets until attachments or the Auto Scaling group register them again and their health checks pass; listeners forwarding to it return 503 in between, and `create_before_destroy` with a fixed `name` cannot help.",
+  assumptions: "Only values known statically are compared: an argument computed from variables or functions the parser cannot evaluate is not judged.",
   formats: ["terraform"],
   examples: {
     fires: { format: "terraform", before: tg(80), after: tg(8080) },
@@ -22,7 +23,10 @@ export const targetGroupReplaced: Rule = {
       const was = p.before?.replacedOnChange;
       const now = p.after?.replacedOnChange;
       if (!was || !now) continue;
-      const changed = [...new Set([...Object.keys(was), ...Object.keys(now)])].sort().filter((k) => was[k]?.value !== now[k]?.value);
+      const dynamic = (v: { value: string } | undefined) => v?.value.startsWith("(not static") === true;
+      const changed = [...new Set([...Object.keys(was), ...Object.keys(now)])]
+        .sort()
+        .filter((k) => was[k]?.value !== now[k]?.value && !dynamic(was[k]) && !dynamic(now[k]));
       if (changed.length === 0) continue;
       const what = changed.map((k) => `${k} ${was[k]?.value ?? "(unset)"} → ${now[k]?.value ?? "(unset)"}`).join(", ");
       const at = changed.flatMap((k) => (now[k] ? [now[k].loc] : []));

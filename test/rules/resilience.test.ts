@@ -97,3 +97,15 @@ describe("route-removed-to-default", () => {
     expect(only(a, "route-removed-to-default").map(([s, , m]) => [s, m])).toEqual([["high", "frontend www: use_backend api if is_api removed: the requests it matched now find no backend (HAProxy answers 503; no default_backend)"]]);
   });
 });
+
+describe("target-group-replaced: only values known on both sides", () => {
+  const tg = (name: string) => `resource "aws_lb_target_group" "app" {\n  name     = ${name}\n  port     = 80\n  protocol = "HTTP"\n}\n`;
+  it("an equivalent rewrite of a computed name is not a replacement", () => {
+    const a = review("terraform", tg('lookup(var.names, "app", null)'), tg("try(var.names.app, null)"));
+    expect(a.findings.filter((f) => f.rule === "target-group-replaced")).toEqual([]);
+  });
+  it("a literal name change is", () => {
+    const a = review("terraform", tg('"app"'), tg('"app-v2"'));
+    expect(a.findings.filter((f) => f.rule === "target-group-replaced").map((f) => [f.severity, f.line])).toEqual([["high", 2]]);
+  });
+});

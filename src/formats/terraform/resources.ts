@@ -111,7 +111,8 @@ export class ModelBuilder {
     const replacedOnChange: NonNullable<Pool["replacedOnChange"]> = {};
     for (const s of FORCES_NEW_TARGET_GROUP) {
       const attr = this.attr(b, s);
-      if (attr) replacedOnChange[s] = { value: tokens(this.describe(b, s) ?? attr.expr.text), loc: this.loc(attr) };
+      // Only a value known statically can be said to change; an expression is left unjudged.
+      if (attr) replacedOnChange[s] = { value: toStr(this.ev.eval(attr.expr)) ?? `(not static: ${tokens(attr.expr.text)})`, loc: this.loc(attr) };
     }
     const pool: Pool = {
       key,
