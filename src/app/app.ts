@@ -9,6 +9,7 @@ import { badgeHandler, healthHandler } from "./badge.js";
 import { type Deps, evaluatePullRequest } from "./evaluate.js";
 import { CHECK_NAME, readCheckState } from "./github/check-run.js";
 import type { Octokit, RepoRef } from "./github/octokit.js";
+import { canWrite } from "./github/approvals.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { BlobCache, candidates, readEntries, readTree } from "./github/tree.js";
 import { BadgeStore } from "./state.js";
@@ -29,7 +30,14 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const badges = options.badges ?? new BadgeStore();
     const auditFile = process.env.LB_REVIEW_AUDIT_LOG;
     const audit = options.audit ?? (auditFile ? fileAuditSink(auditFile) : (record) => app.log.info({ audit: record }, "lb-review audit"));
-    const deps: Deps = { audit, badges, blobs: options.blobs ?? new BlobCache(), log: app.log };
+    let bot: Promise<string> | undefined;
+    const botLogin = () => {
+      bot ??= app.auth().then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? "lb-review"}[bot]`);
+      // A failed look-up is tried again next time, never cached.
+      bot.catch(() => (bot = undefined));
+      return bot;
+    };
+    const deps: Deps = { audit, badges, blobs: options.blobs ?? new BlobCache(), log: app.log, botLogin };
     const queue = new SerialQueue();
     const evaluate = (octokit: Octokit, ref: RepoRef, number: number) =>
       queue.run(`${ref.owner}/${ref.repo}#${number}`, () => evaluatePullRequest(octokit, ref, number, deps));
@@ -52,7 +60,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       for (const n of await pullsForSha(ctx, ctx.payload.check_run.head_sha)) await evaluate(ctx.octokit, ctx.repo(), n);
     });
     app.on("issue_comment.created", async (ctx) => {
-      if (ctx.payload.issue.pull_request && RECHECK_COMMAND.test(ctx.payload.comment.body)) await evaluate(ctx.octokit, ctx.repo(), ctx.payload.issue.number);
+      if (!ctx.payload.issue.pull_request || !RECHECK_COMMAND.test(ctx.payload.comment.body)) return;
+      // Anyone can comment; only people who could merge may make the app spend an evaluation.
+      const login = ctx.payload.comment.user?.login;
+      if (!login || !(await canWrite(ctx.octokit, ctx.repo(), login))) return;
+      await evaluate(ctx.octokit, ctx.repo(), ctx.payload.issue.number);
     });
     app.on("membership", async (ctx) => {
       const team = ctx.payload.team;

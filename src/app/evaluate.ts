@@ -10,7 +10,7 @@ import { checkOutput, commentBody } from "../report/github.js";
 import { toJsonReport } from "../report/json.js";
 import type { AuditSink } from "./audit.js";
 import { gatherFacts } from "./github/approvals.js";
-import { failCheck, finishCheck, startCheck } from "./github/check-run.js";
+import { failCheck, finishCheck, noteCheck, startCheck } from "./github/check-run.js";
 import { findSticky, syncInline, writeSticky } from "./github/comments.js";
 import { isStatus, NotEvaluated, type Octokit, type RepoRef } from "./github/octokit.js";
 import { loadBasePolicy } from "./github/policy.js";
@@ -23,6 +23,8 @@ export interface Deps {
   blobs: BlobCache;
   badges: BadgeStore;
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
+  /** The app's bot login (`slug[bot]`): the author of everything it writes. */
+  botLogin: () => Promise<string>;
 }
 
 export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number: number, deps: Deps): Promise<void> {
@@ -54,7 +56,12 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
     };
     // A slow run for an old head must not overwrite what a newer run says in the shared comment.
     if ((await headSha(octokit, ref, number)) !== sha) return deps.audit({ ...record, outcome: "stale" });
-    await postToPull(octokit, ref, pull, report, approvals, analysis.findings);
+    // The verdict is written; what follows is for people, and never changes it.
+    const failed = await postToPull(octokit, ref, pull, report, approvals, analysis.findings, await deps.botLogin());
+    if (failed.length > 0) {
+      deps.log.warn({ pr: number, failed }, "lb-review could not post everything");
+      await noteCheck(octokit, ref, checkId, out, `Not posted, retried at the next evaluation: ${failed.join("; ")}.`);
+    }
     // Tiers are not additive (one reviewer can satisfy several): show the one still open.
     const tier = approvals.tiers.find((t) => !t.satisfied) ?? approvals.tiers[0];
     deps.badges.repo(`${ref.owner}/${ref.repo}`, pr.base.repo.private).pulls.set(number, {
@@ -63,7 +70,7 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
       required: tier?.count ?? 0,
       satisfied: approvals.satisfied,
     });
-    deps.audit({ ...record, outcome: "evaluated" });
+    deps.audit({ ...record, outcome: "evaluated", ...(failed.length > 0 ? { notPosted: failed } : {}) });
   } catch (e) {
     const reason = e instanceof NotEvaluated ? e.message : `GitHub or lb-review failed while evaluating: ${(e as Error).message}`;
     deps.log.warn({ err: e, pr: number }, "lb-review could not evaluate");
@@ -113,6 +120,10 @@ function emptyFacts(pull: PullInfo) {
   return { author: pull.author, contributors: [], excludeContributors: false, reviews: [], teamMembers: new Map(), writers: new Set<string>(), staleCommits: new Set<string>() };
 }
 
+/**
+ * The summary comment, the review request and the inline comments, each on its own: one that
+ * fails is named in the result, and the others are still posted.
+ */
 async function postToPull(
   octokit: Octokit,
   ref: RepoRef,
@@ -120,17 +131,36 @@ async function postToPull(
   report: ReturnType<typeof toJsonReport>,
   approvals: ApprovalStatus,
   findings: ReturnType<typeof analyze>["findings"],
-): Promise<void> {
-  const sticky = await findSticky(octokit, ref, pull.number);
-  const requested = new Set(sticky?.meta?.requested ?? []);
-  await requestReviewers(octokit, ref, pull, approvals, requested);
-  const blob = (file: string, line: number) => `${pull.htmlUrl.replace(/\/pull\/\d+$/, "")}/blob/${pull.headSha}/${file}#L${line}`;
-  const body = commentBody(report, approvals, ref.owner, { sha: pull.headSha, requested: [...requested].sort() }, blob);
-  await writeSticky(octokit, ref, pull.number, sticky, body);
-  await syncInline(octokit, ref, pull, findings);
+  bot: string,
+): Promise<string[]> {
+  const failed: string[] = [];
+  const attempt = async (what: string, job: () => Promise<void>) => {
+    try {
+      await job();
+    } catch (e) {
+      failed.push(`${what} (${(e as Error).message})`);
+    }
+  };
+  // Without its own comment the app cannot know whom it asked already: ask nobody this time.
+  const found = await findSticky(octokit, ref, pull.number, bot).then(
+    (sticky) => ({ sticky }),
+    (e: Error) => void failed.push(`the summary comment (${e.message})`),
+  );
+  if (found) {
+    const requested = new Set(found.sticky?.meta?.requested ?? []);
+    await attempt("the review request", () => requestReviewers(octokit, ref, pull, approvals, requested));
+    const blob = (file: string, line: number) => `${pull.htmlUrl.replace(/\/pull\/\d+$/, "")}/blob/${pull.headSha}/${file}#L${line}`;
+    const body = commentBody(report, approvals, ref.owner, { sha: pull.headSha, requested: [...requested].sort() }, blob);
+    await attempt("the summary comment", () => writeSticky(octokit, ref, pull.number, found.sticky, body));
+  }
+  await attempt("the inline comments", () => syncInline(octokit, ref, pull, findings, bot));
+  return failed;
 }
 
-/** Asks the required teams and users once each; recorded in the sticky comment, so never in a loop. */
+/**
+ * Asks the required teams and users once each. Recorded in the app's own comment only once the
+ * request went through: a failed request is made again at the next evaluation, never lost.
+ */
 async function requestReviewers(octokit: Octokit, ref: RepoRef, pull: PullInfo, approvals: ApprovalStatus, requested: Set<string>): Promise<void> {
   const teams = new Set<string>();
   const users = new Set<string>();
@@ -142,10 +172,10 @@ async function requestReviewers(octokit: Octokit, ref: RepoRef, pull: PullInfo, 
   const slugs = [...teams].filter((t) => !t.includes("/") || t.startsWith(`${ref.owner}/`)).map((t) => t.split("/").pop()!);
   try {
     await octokit.rest.pulls.requestReviewers({ ...ref, pull_number: pull.number, reviewers: [...users], team_reviewers: slugs });
-  } catch {
-    // A team without access to the repository cannot be requested; the summary still names it.
+  } catch (e) {
+    // 422: a team or user that cannot be asked (no access); asking again would fail the same way.
+    if (!isStatus(e, 422)) throw e;
   }
   for (const t of teams) requested.add(`team:${t}`);
   for (const u of users) requested.add(`user:${u}`);
 }
-

@@ -181,3 +181,51 @@ describe("approvals that cannot be gamed", () => {
     expect(check.output.summary).toContain("outside the organization `acme`");
   });
 });
+
+describe("the app's own state cannot be forged, and cosmetics never decide", () => {
+  it("a comment by the author carrying the app's marker and state is not the app's", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    const forged = `<!-- lb-review:summary -->\n<!-- lb-review:meta {"sha":"x","requested":["team:network"]} -->\nall good`;
+    const id = h.gh.addIssueComment("acme", "shop", n, { user: "alice", body: forged });
+    expect(await h.send(opened("shop", n))).toBe(200);
+    // The team is still asked, and the forged comment is left as it was.
+    expect(h.gh.requestsTo("POST", /requested_reviewers$/).map((r) => r.body)).toEqual([{ reviewers: [], team_reviewers: ["network"] }]);
+    const comments = h.gh.issueComments("acme", "shop", n);
+    expect(comments.find((c) => c.id === id)!.body).toBe(forged);
+    expect(comments.filter((c) => c.user === "lb-review[bot]" && c.body.startsWith("<!-- lb-review:summary -->"))).toHaveLength(1);
+  });
+
+  it("posts new inline comments as one review", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    expect(await h.send(opened("shop", n))).toBe(200);
+    expect(h.gh.requestsTo("POST", /\/pulls\/\d+\/reviews$/)).toHaveLength(1);
+    expect(h.gh.requestsTo("POST", /\/pulls\/\d+\/comments$/)).toHaveLength(0);
+  });
+
+  it("a failed comment or review request never changes the verdict, and is said in the check", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    expect(await h.send(opened("shop", n))).toBe(200);
+    const bob = h.gh.submitReview("acme", "shop", n, { user: "bob", state: "APPROVED" });
+    expect(await h.send(h.gh.pullRequestReviewEvent("submitted", "acme", "shop", n, bob))).toBe(200);
+    h.gh.failNext({ method: "PATCH", path: /\/issues\/comments\//, status: 500, times: 20 });
+    h.gh.failNext({ method: "POST", path: /\/pulls\/\d+\/reviews$/, status: 500, times: 20 });
+    const carol = h.gh.submitReview("acme", "shop", n, { user: "carol", state: "APPROVED" });
+    await h.send(h.gh.pullRequestReviewEvent("submitted", "acme", "shop", n, carol));
+    const check = lastCheck(h.gh)!;
+    expect(check.conclusion).toBe("success");
+    expect(check.output.summary).toContain("Not posted, retried at the next evaluation: the summary comment");
+  });
+
+  it("/lb-review recheck from someone without write access costs nothing", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    expect(await h.send(opened("shop", n))).toBe(200);
+    const before = h.audit.length;
+    const comment = h.gh.addIssueComment("acme", "shop", n, { user: "stranger", body: "/lb-review recheck" });
+    expect(await h.send(h.gh.issueCommentEvent("created", "acme", "shop", comment))).toBe(200);
+    expect(h.audit.length).toBe(before);
+  });
+});

@@ -31,19 +31,24 @@ export async function gatherFacts(octokit: Octokit, ref: RepoRef, input: FactInp
   }
   const writers = new Set<string>();
   if (input.required.some((t) => t.teams.length === 0 && t.users.length === 0)) {
-    for (const login of reviewers) {
-      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...ref, username: login }).catch((e: unknown) => {
-        if (isStatus(e, 404)) return { data: { permission: "none" } };
-        throw e;
-      });
-      if (WRITE.has(data.permission)) writers.add(login);
-    }
+    for (const login of reviewers) if (await canWrite(octokit, ref, login)) writers.add(login);
   }
   const contributors = input.excludeContributors ? await commitLogins(octokit, ref, input.pull.number) : [];
   const staleCommits = new Set<string>();
   const approved = new Set(reviews.filter((r) => r.state === "APPROVED" && r.commitId !== input.pull.headSha).map((r) => r.commitId));
   for (const commit of approved) if (await input.lbChangedSince(commit)) staleCommits.add(commit);
   return { author: input.pull.author, contributors, excludeContributors: input.excludeContributors, reviews, teamMembers, writers, staleCommits };
+}
+
+/** Write access or more, looked up live; 404 means none. */
+export async function canWrite(octokit: Octokit, ref: RepoRef, login: string): Promise<boolean> {
+  try {
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...ref, username: login });
+    return WRITE.has(data.permission);
+  } catch (e) {
+    if (isStatus(e, 404)) return false;
+    throw e;
+  }
 }
 
 /** Live lookup; only "active" counts, never "pending". 404 means not a member. */

@@ -47,6 +47,11 @@ export async function finishCheck(octokit: Octokit, ref: RepoRef, id: number, ou
   for (const batch of rest) await octokit.rest.checks.update({ ...ref, check_run_id: id, output: { ...output, annotations: batch } });
 }
 
+/** Adds a line to a completed run's summary, keeping its conclusion. */
+export async function noteCheck(octokit: Octokit, ref: RepoRef, id: number, out: CheckOutput, note: string): Promise<void> {
+  await octokit.rest.checks.update({ ...ref, check_run_id: id, output: { title: out.title, summary: `${out.summary}\n\n> ${note}` } });
+}
+
 /** Never a pass: the change was not evaluated. */
 export async function failCheck(octokit: Octokit, ref: RepoRef, id: number, reason: string): Promise<void> {
   await octokit.rest.checks.update({

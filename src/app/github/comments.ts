@@ -16,9 +16,13 @@ export interface Sticky {
   meta: CommentMeta | null;
 }
 
-export async function findSticky(octokit: Octokit, ref: RepoRef, number: number): Promise<Sticky | null> {
+/**
+ * The app's own summary: its marker *and* its author. Anyone can paste the marker into a
+ * comment; only the app's bot can write as the app, so nobody else can plant its state.
+ */
+export async function findSticky(octokit: Octokit, ref: RepoRef, number: number, bot: string): Promise<Sticky | null> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, issue_number: number, per_page: 100 });
-  const mine = comments.find((c) => c.body?.startsWith(COMMENT_MARKER));
+  const mine = comments.find((c) => c.user?.login === bot && c.body?.startsWith(COMMENT_MARKER));
   return mine ? { id: mine.id, body: mine.body!, meta: parseCommentMeta(mine.body!) } : null;
 }
 
@@ -58,22 +62,30 @@ export function placeInline(findings: Finding[], pull: PullInfo): Placed[] {
   return [...groups.values()];
 }
 
-export async function syncInline(octokit: Octokit, ref: RepoRef, pull: PullInfo, findings: Finding[]): Promise<void> {
+/**
+ * Posts the new inline comments as one review (file-level ones, which reviews cannot carry, one
+ * by one), edits those whose text changed, and marks the app's own that no longer apply.
+ */
+export async function syncInline(octokit: Octokit, ref: RepoRef, pull: PullInfo, findings: Finding[], bot: string): Promise<void> {
   const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...ref, pull_number: pull.number, per_page: 100 });
-  const ours = new Map(existing.flatMap((c) => (c.body.match(FP) ? [[c.body.match(FP)![1]!, c] as const] : [])));
+  const ours = new Map(existing.flatMap((c) => (c.user?.login === bot && c.body.match(FP) ? [[c.body.match(FP)![1]!, c] as const] : [])));
   const wanted = placeInline(findings, pull).filter((p) => pull.diffLines.has(p.path));
-  let posted = 0;
+  const fresh: { p: Placed; body: string }[] = [];
   for (const p of wanted) {
     const body = `${p.findings.map((f) => `**lb-review ${f.severity}** (\`${f.rule}\`): ${escapeMd(f.message)}`).join("\n\n")}\n\n<!-- lb-review:fp=${p.fingerprint} -->`;
     const old = ours.get(p.fingerprint);
     // A finding that comes back after being resolved gets its comment back, not a second one.
     if (old) {
       if (old.body !== body) await octokit.rest.pulls.updateReviewComment({ ...ref, comment_id: old.id, body });
-      continue;
-    }
-    if (posted++ >= MAX_INLINE) continue;
-    const where = p.line !== null ? { line: p.line, side: "RIGHT" as const } : { subject_type: "file" as const };
-    await octokit.rest.pulls.createReviewComment({ ...ref, pull_number: pull.number, commit_id: pull.headSha, path: p.path, body, ...where });
+    } else if (fresh.length < MAX_INLINE) fresh.push({ p, body });
+  }
+  const onLines = fresh.filter((x) => x.p.line !== null);
+  if (onLines.length > 0) {
+    const comments = onLines.map((x) => ({ path: x.p.path, line: x.p.line!, side: "RIGHT" as const, body: x.body }));
+    await octokit.rest.pulls.createReview({ ...ref, pull_number: pull.number, commit_id: pull.headSha, event: "COMMENT", comments });
+  }
+  for (const x of fresh.filter((y) => y.p.line === null)) {
+    await octokit.rest.pulls.createReviewComment({ ...ref, pull_number: pull.number, commit_id: pull.headSha, path: x.p.path, body: x.body, subject_type: "file" });
   }
   const keep = new Set(wanted.map((p) => p.fingerprint));
   for (const [fp, c] of ours) {
