@@ -229,3 +229,66 @@ describe("the app's own state cannot be forged, and cosmetics never decide", () 
     expect(h.audit.length).toBe(before);
   });
 });
+
+describe("guards that must hold", () => {
+  async function approve(n: number, user: string) {
+    const id = h.gh.submitReview("acme", "shop", n, { user, state: "APPROVED" });
+    expect(await h.send(h.gh.pullRequestReviewEvent("submitted", "acme", "shop", n, id))).toBe(200);
+  }
+
+  it("evaluations of one PR never overlap: concurrent deliveries leave one check run and one comment", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    const events = [0, 1, 2, 3].map(() => h.gh.pullRequestEvent("synchronize", "acme", "shop", n));
+    await Promise.all(events.map((e) => h.send(e)));
+    const head = (h.gh.pull("acme", "shop", n) as { head: { sha: string } }).head.sha;
+    expect(h.gh.checkRuns({ owner: "acme", repo: "shop", sha: head, name: "lb-review" })).toHaveLength(1);
+    expect(h.gh.issueComments("acme", "shop", n).filter((c) => c.user === "lb-review[bot]")).toHaveLength(1);
+  });
+
+  it("with excludeContributors, a team member who pushed to the PR does not count", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh, { policy: "approvals:\n  critical: { count: 1, teams: [network] }\nexcludeContributors: true\n" });
+    h.gh.pushToPull("acme", "shop", n, { files: { "README.md": "# shop\nby bob\n" }, author: "bob" });
+    expect(await h.send(opened("shop", n))).toBe(200);
+    await approve(n, "bob");
+    expect(lastCheck(h.gh)?.conclusion).toBe("failure");
+    expect(h.audit.at(-1)!.approvalsRejected).toContainEqual({ login: "bob", reason: "pushed commits to this pull request" });
+    await approve(n, "carol");
+    expect(lastCheck(h.gh)?.conclusion).toBe("success");
+  });
+
+  it("without a policy file, only people with write access count", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh, { policy: null });
+    expect(await h.send(opened("shop", n))).toBe(200);
+    await approve(n, "bob");
+    await approve(n, "outsider");
+    expect(lastCheck(h.gh)?.conclusion).toBe("failure");
+    await approve(n, "carol");
+    expect(lastCheck(h.gh)?.conclusion).toBe("success");
+  });
+
+  it("a tree GitHub lists only in part fails closed", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    h.gh.failNext({ method: "GET", path: /\/git\/trees\//, status: 200, body: { sha: "0".repeat(40), tree: [], truncated: true }, times: 5 });
+    await h.send(opened("shop", n));
+    const check = lastCheck(h.gh)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("too large for GitHub to list in full");
+  });
+
+  it("more candidate files than the limit fails closed", async () => {
+    h = await startHarness();
+    h.gh.addRepo({ owner: "acme", name: "shop" });
+    const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`conf.d/site${i}.conf`, `upstream u${i} {\n  server 10.0.${i >> 8}.${i & 255}:80;\n}\n`]));
+    h.gh.commit("acme", "shop", { branch: "main", files: many });
+    h.gh.commit("acme", "shop", { branch: "edit", author: "alice", files: { "conf.d/site1.conf": "upstream u1 {\n  server 10.9.9.9:80;\n}\n" } });
+    const n = h.gh.openPull("acme", "shop", { head: { branch: "edit" }, base: "main", user: "alice" });
+    await h.send(opened("shop", n));
+    const check = lastCheck(h.gh)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("1001 candidate config files, over the limit of 1000");
+  });
+});

@@ -168,6 +168,16 @@ describe("lb-review usage", () => {
     expect(cli(["check", "--base", "no-such-ref-or-dir", "--head", "."]).err).toMatch(/neither a directory nor a git ref/);
   });
 
+  it("judges with the base version's policy, never the head's", () => {
+    const lenient = "rules:\n  traffic-concentration: { severity: off }\n  active-backends-reduced: { severity: off }\n  share-shift: { severity: off }\n";
+    const base = "rules:\n  traffic-concentration: { severity: critical }\n";
+    const up = (down: string) => `upstream app {\n  server 10.0.0.1:80;\n  server 10.0.0.2:80${down};\n}\n`;
+    const t = trees({ ".github/lb-review.yml": base, "lb/app.conf": up("") }, { ".github/lb-review.yml": lenient, "lb/app.conf": up(" down") });
+    const r = cli(["check", "--base", t.base, "--head", t.head, "--format", "json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.out).findings.map((f: { rule: string }) => f.rule)).toContain("traffic-concentration");
+  });
+
   it("refuses an invalid policy, naming file and line, and evaluates nothing", () => {
     const t = trees({}, {});
     const policy = join(t.base, "p.yml");
