@@ -12,6 +12,7 @@ import type { Octokit, RepoRef } from "./github/octokit.js";
 import { canWrite } from "./github/approvals.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { BlobCache, candidates, readEntries, readTree } from "./github/tree.js";
+import { JobQueue } from "./queue.js";
 import { BadgeStore } from "./state.js";
 
 export interface AppOptions {
@@ -20,6 +21,10 @@ export interface AppOptions {
   /** Signs per-repository badge tokens for private repositories. */
   badgeSecret?: string;
   blobs?: BlobCache;
+  queue?: JobQueue;
+  /** Per GitHub request, and per evaluation (defaults 15 s and 120 s, or LB_REVIEW_*_MS). */
+  requestTimeoutMs?: number;
+  deadlineMs?: number;
 }
 
 export const RECHECK_COMMAND = /^\s*\/lb-review\s+recheck\b/;
@@ -37,40 +42,49 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       bot.catch(() => (bot = undefined));
       return bot;
     };
-    const deps: Deps = { audit, badges, blobs: options.blobs ?? new BlobCache(), log: app.log, botLogin };
-    const queue = new SerialQueue();
-    const evaluate = (octokit: Octokit, ref: RepoRef, number: number) =>
-      queue.run(`${ref.owner}/${ref.repo}#${number}`, () => evaluatePullRequest(octokit, ref, number, deps));
+    const deps: Deps = {
+      audit,
+      badges,
+      blobs: options.blobs ?? new BlobCache(),
+      log: app.log,
+      botLogin,
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
+    };
+    const queue = options.queue ?? new JobQueue({ onError: (key, err, final) => app.log.warn({ err, key, final }, "lb-review job failed") });
+    // Handlers only enqueue: the delivery is acknowledged at once, the evaluation follows.
+    const evaluate = (octokit: Octokit, ref: RepoRef, number: number, trigger: string) =>
+      queue.submit(`${ref.owner}/${ref.repo}#${number}`.toLowerCase(), () => evaluatePullRequest(octokit, ref, number, deps, trigger));
 
-    app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"], (ctx) =>
-      evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number),
+    app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"], async (ctx) =>
+      evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, `pull_request.${ctx.payload.action}`),
     );
     app.on("pull_request.edited", async (ctx) => {
       // Retargeting changes the policy and the diff; a title edit changes nothing.
-      if (ctx.payload.changes.base) await evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number);
+      if (ctx.payload.changes.base) evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, "a change of the base branch");
     });
     app.on("pull_request.closed", async (ctx) => {
       badges.get(ctx.payload.repository.full_name)?.pulls.delete(ctx.payload.pull_request.number);
     });
-    app.on(["pull_request_review.submitted", "pull_request_review.dismissed", "pull_request_review.edited"], (ctx) =>
-      evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number),
+    app.on(["pull_request_review.submitted", "pull_request_review.dismissed", "pull_request_review.edited"], async (ctx) =>
+      evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, `a review ${ctx.payload.action}`),
     );
     app.on(["check_run.rerequested", "check_run.requested_action"], async (ctx) => {
       if (ctx.payload.check_run.name !== CHECK_NAME) return;
-      for (const n of await pullsForSha(ctx, ctx.payload.check_run.head_sha)) await evaluate(ctx.octokit, ctx.repo(), n);
+      for (const n of await pullsForSha(ctx, ctx.payload.check_run.head_sha)) evaluate(ctx.octokit, ctx.repo(), n, "a re-run request");
     });
     app.on("issue_comment.created", async (ctx) => {
       if (!ctx.payload.issue.pull_request || !RECHECK_COMMAND.test(ctx.payload.comment.body)) return;
       // Anyone can comment; only people who could merge may make the app spend an evaluation.
       const login = ctx.payload.comment.user?.login;
       if (!login || !(await canWrite(ctx.octokit, ctx.repo(), login))) return;
-      await evaluate(ctx.octokit, ctx.repo(), ctx.payload.issue.number);
+      evaluate(ctx.octokit, ctx.repo(), ctx.payload.issue.number, "/lb-review recheck");
     });
     app.on("membership", async (ctx) => {
       const team = ctx.payload.team;
       const org = ctx.payload.organization.login;
       if (!("slug" in team)) return;
-      for (const [ref, n] of await pullsWaitingOn(ctx.octokit, org, `${org}/${team.slug}`.toLowerCase())) await evaluate(ctx.octokit, ref, n);
+      for (const [ref, n] of await pullsWaitingOn(ctx.octokit, org, `${org}/${team.slug}`.toLowerCase())) evaluate(ctx.octokit, ref, n, "a team membership change");
     });
     app.on("push", async (ctx) => {
       const repo = ctx.payload.repository;
@@ -118,19 +132,4 @@ async function refreshDefaultBranch(octokit: Octokit, ref: RepoRef, sha: string,
   const state = badges.repo(`${ref.owner}/${ref.repo}`, isPrivate);
   state.pools = analysis.changes.pools.length;
   state.errors = analysis.changes.files.reduce((n, f) => n + (f.after?.diagnostics.filter((d) => d.severity === "error").length ?? 0), 0);
-}
-
-/** Evaluations of one PR run one at a time, so two events never race on its check or comment. */
-class SerialQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, job: () => Promise<T>): Promise<T> {
-    const next = (this.tails.get(key) ?? Promise.resolve()).then(job, job);
-    const tail = next.catch(() => {});
-    this.tails.set(key, tail);
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    });
-    return next;
-  }
 }

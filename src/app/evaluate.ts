@@ -12,7 +12,7 @@ import type { AuditSink } from "./audit.js";
 import { gatherFacts } from "./github/approvals.js";
 import { failCheck, finishCheck, noteCheck, startCheck } from "./github/check-run.js";
 import { findSticky, syncInline, writeSticky } from "./github/comments.js";
-import { isStatus, NotEvaluated, type Octokit, type RepoRef } from "./github/octokit.js";
+import { guard, isStatus, NotEvaluated, type Octokit, type RepoRef } from "./github/octokit.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { fetchPull, headSha, type PullInfo } from "./github/pull.js";
 import { type BlobCache, candidates, lbContentDiffers, readEntries, readTree } from "./github/tree.js";
@@ -25,9 +25,27 @@ export interface Deps {
   log: { warn: (obj: object, msg: string) => void; info: (obj: object, msg: string) => void };
   /** The app's bot login (`slug[bot]`): the author of everything it writes. */
   botLogin: () => Promise<string>;
+  requestTimeoutMs?: number;
+  deadlineMs?: number;
 }
 
-export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number: number, deps: Deps): Promise<void> {
+/** Each GitHub request gives up after this, and a whole evaluation after the deadline. */
+export const REQUEST_TIMEOUT_MS = Number(process.env.LB_REVIEW_REQUEST_TIMEOUT_MS ?? 15_000);
+export const EVALUATION_DEADLINE_MS = Number(process.env.LB_REVIEW_EVALUATION_DEADLINE_MS ?? 120_000);
+
+export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number: number, deps: Deps, trigger = "an event"): Promise<void> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deps.deadlineMs ?? EVALUATION_DEADLINE_MS);
+  guard(octokit, deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, deadline.signal);
+  try {
+    await evaluateWithin(octokit, ref, number, deps, trigger, deadline.signal);
+  } finally {
+    clearTimeout(timer);
+    guard(octokit, deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
+  }
+}
+
+async function evaluateWithin(octokit: Octokit, ref: RepoRef, number: number, deps: Deps, trigger: string, deadline: AbortSignal): Promise<void> {
   const { data: pr } = await octokit.rest.pulls.get({ ...ref, pull_number: number });
   if (pr.state !== "open") return;
   const sha = pr.head.sha;
@@ -72,12 +90,23 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
     });
     deps.audit({ ...record, outcome: "evaluated", ...(failed.length > 0 ? { notPosted: failed } : {}) });
   } catch (e) {
-    const reason = e instanceof NotEvaluated ? e.message : `GitHub or lb-review failed while evaluating: ${(e as Error).message}`;
+    const why = deadline.aborted
+      ? `not evaluated within ${duration(deps.deadlineMs ?? EVALUATION_DEADLINE_MS)}`
+      : e instanceof NotEvaluated
+        ? e.message
+        : `GitHub or lb-review failed (${(e as Error).message})`;
+    const reason = `Could not evaluate after ${trigger}: ${why}`;
     deps.log.warn({ err: e, pr: number }, "lb-review could not evaluate");
+    // The failure itself must get through, deadline or not.
+    guard(octokit, deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
     await failCheck(octokit, ref, checkId, reason);
     deps.audit({ ...base, outcome: "not-evaluated", reason });
     if (!(e instanceof NotEvaluated)) throw e;
   }
+}
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 /** The same files the CLI reads on the same two commits: whole trees, every candidate path. */

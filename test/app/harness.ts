@@ -8,6 +8,7 @@ import { createNodeMiddleware, createProbot } from "probot";
 import { createApp } from "../../src/app/app.js";
 import type { AuditRecord } from "../../src/app/audit.js";
 import { AppOctokit } from "../../src/app/octokit.js";
+import { JobQueue } from "../../src/app/queue.js";
 import { GitHubEmulator, gheEnv, sendWebhook, TestOctokit, type WebhookEvent } from "../emulator/index.js";
 
 export const SECRET = "test-secret";
@@ -31,17 +32,36 @@ export interface Harness {
   gh: GitHubEmulator;
   url: string;
   audit: AuditRecord[];
+  queue: JobQueue;
   send(event: WebhookEvent, opts?: { signature?: string }): Promise<number>;
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { retrying?: boolean } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  retrying?: boolean;
+  /** Runs on the emulator before the app starts (state the app finds at start-up). */
+  before?: (gh: GitHubEmulator) => void;
+  queue?: JobQueue;
+  requestTimeoutMs?: number;
+  deadlineMs?: number;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const gh = new GitHubEmulator();
   await gh.start();
+  opts.before?.(gh);
+  // The app acknowledges deliveries before evaluating; tests wait for its queue to drain.
+  const queue = opts.queue ?? new JobQueue({ retries: 2, backoffMs: () => 5 });
   const env = { ...gheEnv(gh, SECRET), LOG_LEVEL: "fatal" as const };
   const probot = createProbot({ env, overrides: { Octokit: opts.retrying ? RetryingOctokit : TestOctokit } });
   const audit: AuditRecord[] = [];
-  const middleware = await createNodeMiddleware(createApp({ audit: (r) => audit.push(r), badgeSecret: "badge-secret" }), { probot, webhooksPath: WEBHOOK_PATH });
+  const middleware = await createNodeMiddleware(createApp({
+      audit: (r) => audit.push(r),
+      badgeSecret: "badge-secret",
+      queue,
+      ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+      ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+    }), { probot, webhooksPath: WEBHOOK_PATH });
   const server: Server = createServer((req, res) =>
     middleware(req, res, () => {
       res.writeHead(404);
@@ -54,7 +74,12 @@ export async function startHarness(opts: { retrying?: boolean } = {}): Promise<H
     gh,
     url,
     audit,
-    send: (event, o = {}) => sendWebhook(`${url}${WEBHOOK_PATH}`, SECRET, event.name, event.payload, { id: event.id, ...o }),
+    queue,
+    send: async (event, o = {}) => {
+      const status = await sendWebhook(`${url}${WEBHOOK_PATH}`, SECRET, event.name, event.payload, { id: event.id, ...o });
+      await queue.idle();
+      return status;
+    },
     close: async () => {
       await new Promise((done) => server.close(done));
       await gh.stop();

@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { sendWebhook } from "../emulator/index.js";
 import { type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck, startHarness } from "./harness.js";
 
 let h: Harness;
@@ -290,5 +291,55 @@ describe("guards that must hold", () => {
     const check = lastCheck(h.gh)!;
     expect(check.conclusion).toBe("failure");
     expect(check.output.summary).toContain("1001 candidate config files, over the limit of 1000");
+  });
+});
+
+describe("no stale pass, no hang", () => {
+  it("acknowledges a delivery before evaluating it", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    const e = opened("shop", n);
+    const status = await sendWebhook(`${h.url}/api/github/webhooks`, "test-secret", e.name, e.payload, { id: e.id });
+    expect(status).toBe(200);
+    expect(h.queue.depth).toBe(1);
+    await h.queue.idle();
+    expect(lastCheck(h.gh)?.conclusion).toBe("failure");
+  });
+
+  it("a review that cannot be evaluated turns an earlier success into a failure naming the event", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    expect(await h.send(opened("shop", n))).toBe(200);
+    for (const user of ["bob", "carol"]) {
+      const id = h.gh.submitReview("acme", "shop", n, { user, state: "APPROVED" });
+      await h.send(h.gh.pullRequestReviewEvent("submitted", "acme", "shop", n, id));
+    }
+    expect(lastCheck(h.gh)?.conclusion).toBe("success");
+    h.gh.failNext({ method: "GET", path: /\/pulls\/\d+\/reviews$/, status: 500, times: 100 });
+    const id = h.gh.submitReview("acme", "shop", n, { user: "bob", state: "CHANGES_REQUESTED", body: "no" });
+    await h.send(h.gh.pullRequestReviewEvent("submitted", "acme", "shop", n, id));
+    const check = lastCheck(h.gh)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toMatch(/^Could not evaluate after a review submitted: /);
+  });
+
+  it("a GitHub call that never answers times out; the check fails instead of staying in progress", async () => {
+    h = await startHarness({ requestTimeoutMs: 300 });
+    const n = incidentPull(h.gh);
+    h.gh.failNext({ method: "GET", path: /\/git\/trees\//, status: 200, hang: true, times: 10 });
+    await h.send(opened("shop", n));
+    const check = lastCheck(h.gh)!;
+    expect(check.status).toBe("completed");
+    expect(check.conclusion).toBe("failure");
+  });
+
+  it("an evaluation past its deadline fails with the reason", async () => {
+    h = await startHarness({ deadlineMs: 400, requestTimeoutMs: 10_000 });
+    const n = incidentPull(h.gh);
+    h.gh.failNext({ method: "GET", path: /\/git\/trees\//, status: 200, hang: true, times: 10 });
+    await h.send(opened("shop", n));
+    const check = lastCheck(h.gh)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("not evaluated within 400 ms");
   });
 });

@@ -40,6 +40,8 @@ export interface FaultSpec {
   headers?: Record<string, string>;
   /** JSON body; default `{ message: <status text> }`. */
   body?: unknown;
+  /** Never answer (the client must time out); `status` is then ignored. */
+  hang?: boolean;
 }
 
 /** 403 secondary rate limit, as GitHub sends it (Octokit's throttling plugin keys on the message). */

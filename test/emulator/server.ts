@@ -438,6 +438,8 @@ export class GitHubEmulator {
     if (fault) {
       fault.remaining--;
       record.fault = true;
+      // Hold the connection until the client gives up (or the server stops), as a stuck GitHub would.
+      if (fault.hang) return;
       return send({ status: fault.status, headers: fault.headers, body: fault.body ?? { message: defaultMessage(fault.status) } });
     }
     if (rawPath === undefined) return send({ status: 404, body: { message: "Not Found" } });

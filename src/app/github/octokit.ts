@@ -13,3 +13,29 @@ export class NotEvaluated extends Error {}
 export function isStatus(e: unknown, status: number): boolean {
   return typeof e === "object" && e !== null && (e as { status?: number }).status === status;
 }
+
+interface Guard {
+  requestMs: number;
+  signal: AbortSignal | undefined;
+}
+
+const guards = new WeakMap<Octokit, Guard>();
+
+/**
+ * Every request of this client times out after `requestMs`, and stops as soon as `signal`
+ * aborts (an evaluation past its deadline). One hook per client, its limits swapped per use.
+ */
+export function guard(octokit: Octokit, requestMs: number, signal?: AbortSignal): void {
+  let g = guards.get(octokit);
+  if (!g) {
+    const state: Guard = { requestMs, signal };
+    guards.set(octokit, state);
+    octokit.hook.before("request", (options) => {
+      const timeout = AbortSignal.timeout(state.requestMs);
+      options.request = { ...options.request, signal: state.signal ? AbortSignal.any([timeout, state.signal]) : timeout };
+    });
+    g = state;
+  }
+  g.requestMs = requestMs;
+  g.signal = signal;
+}
