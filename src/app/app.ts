@@ -55,26 +55,30 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     // Handlers only enqueue: the delivery is acknowledged at once, the evaluation follows.
     const evaluate = (octokit: Octokit, ref: RepoRef, number: number, trigger: string) =>
       queue.submit(`${ref.owner}/${ref.repo}#${number}`.toLowerCase(), () => evaluatePullRequest(octokit, ref, number, deps, trigger));
+    // GitHub redelivers on request and on timeouts: the same delivery is evaluated once.
+    const deliveries = new RecentIds(10_000);
+    const fresh = (ctx: { id: string }) => deliveries.add(ctx.id);
 
-    app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"], async (ctx) =>
-      evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, `pull_request.${ctx.payload.action}`),
-    );
+    app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review"], async (ctx) => {
+      if (fresh(ctx)) evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, `pull_request.${ctx.payload.action}`);
+    });
     app.on("pull_request.edited", async (ctx) => {
       // Retargeting changes the policy and the diff; a title edit changes nothing.
-      if (ctx.payload.changes.base) evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, "a change of the base branch");
+      if (ctx.payload.changes.base && fresh(ctx)) evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, "a change of the base branch");
     });
     app.on("pull_request.closed", async (ctx) => {
       badges.get(ctx.payload.repository.full_name)?.pulls.delete(ctx.payload.pull_request.number);
     });
-    app.on(["pull_request_review.submitted", "pull_request_review.dismissed", "pull_request_review.edited"], async (ctx) =>
-      evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, `a review ${ctx.payload.action}`),
-    );
+    // An edited review changes its text only, never its state: nothing to evaluate.
+    app.on(["pull_request_review.submitted", "pull_request_review.dismissed"], async (ctx) => {
+      if (fresh(ctx)) evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, `a review ${ctx.payload.action}`);
+    });
     app.on(["check_run.rerequested", "check_run.requested_action"], async (ctx) => {
-      if (ctx.payload.check_run.name !== CHECK_NAME) return;
+      if (ctx.payload.check_run.name !== CHECK_NAME || !fresh(ctx)) return;
       for (const n of await pullsForSha(ctx, ctx.payload.check_run.head_sha)) evaluate(ctx.octokit, ctx.repo(), n, "a re-run request");
     });
     app.on("issue_comment.created", async (ctx) => {
-      if (!ctx.payload.issue.pull_request || !RECHECK_COMMAND.test(ctx.payload.comment.body)) return;
+      if (!ctx.payload.issue.pull_request || !RECHECK_COMMAND.test(ctx.payload.comment.body) || !fresh(ctx)) return;
       // Anyone can comment; only people who could merge may make the app spend an evaluation.
       const login = ctx.payload.comment.user?.login;
       if (!login || !(await canWrite(ctx.octokit, ctx.repo(), login))) return;
@@ -96,9 +100,27 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       await refreshDefaultBranch(ctx.octokit, ctx.repo(), ctx.payload.after, repo.private, badges, deps.blobs);
     });
 
+    // A run left in progress by a crash or a restart would block its PR until the next event.
+    queue.submit("start-up", () => resumeUnfinished(app, evaluate));
+
     addHandler(healthHandler);
     addHandler(badgeHandler(badges, options.badgeSecret ?? process.env.LB_REVIEW_BADGE_SECRET ?? process.env.WEBHOOK_SECRET ?? ""));
   };
+}
+
+/** Evaluates again every open PR whose lb-review run is still queued or in progress. */
+async function resumeUnfinished(app: Probot, evaluate: (octokit: Octokit, ref: RepoRef, number: number, trigger: string) => void): Promise<void> {
+  const jwt = await app.auth();
+  for (const installation of await jwt.paginate(jwt.rest.apps.listInstallations, { per_page: 100 })) {
+    const octokit = (await app.auth(installation.id)) as Octokit;
+    for (const r of await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 })) {
+      const ref = { owner: r.owner.login, repo: r.name };
+      for (const pr of await octokit.paginate(octokit.rest.pulls.list, { ...ref, state: "open", per_page: 100 })) {
+        const { data } = await octokit.rest.checks.listForRef({ ...ref, ref: pr.head.sha, check_name: CHECK_NAME, filter: "latest", per_page: 1 });
+        if (data.check_runs[0] && data.check_runs[0].status !== "completed") evaluate(octokit, ref, pr.number, "a restart of lb-review");
+      }
+    }
+  }
 }
 
 /** Fork PRs arrive with an empty `pull_requests` list: find them by head SHA. */
@@ -132,4 +154,18 @@ async function refreshDefaultBranch(octokit: Octokit, ref: RepoRef, sha: string,
   const state = badges.repo(`${ref.owner}/${ref.repo}`, isPrivate);
   state.pools = analysis.changes.pools.length;
   state.errors = analysis.changes.files.reduce((n, f) => n + (f.after?.diagnostics.filter((d) => d.severity === "error").length ?? 0), 0);
+}
+
+/** The last `limit` ids seen; `add` says whether the id is new. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly limit: number) {}
+
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value!);
+    return true;
+  }
 }

@@ -9,6 +9,17 @@ import { makeBadge } from "badge-maker";
 import type { BadgeStore, RepoState } from "./state.js";
 
 const ROUTE = /^\/lb-review\/badge\/([^/]+)\/([^/]+?)(?:\/pulls\/(\d+))?\.svg$/;
+const PREFIX = "/lb-review/badge/";
+/** GitHub's own rules: owners of up to 39 letters, digits and inner hyphens; repositories of `.`, `-`, `_`. */
+const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+/** An SVG is an active document: it must never run script or be sniffed as something else. */
+const SVG_HEADERS = {
+  "content-type": "image/svg+xml",
+  "cache-control": "no-cache, max-age=0",
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+};
 
 export function badgeToken(secret: string, fullName: string): string {
   return createHmac("sha256", secret).update(fullName.toLowerCase()).digest("hex").slice(0, 32);
@@ -17,16 +28,30 @@ export function badgeToken(secret: string, fullName: string): string {
 export function badgeHandler(store: BadgeStore, secret: string) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = new URL(req.url ?? "/", "http://badge");
-    const m = req.method === "GET" ? url.pathname.match(ROUTE) : null;
-    if (!m) return false;
-    const fullName = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`;
+    if (req.method !== "GET" || !url.pathname.startsWith(PREFIX)) return false;
+    const m = url.pathname.match(ROUTE);
+    const [owner, repo] = m ? [safeDecode(m[1]!), safeDecode(m[2]!)] : [null, null];
+    if (!m || owner === null || repo === null || !OWNER.test(owner) || !REPO.test(repo) || repo === "." || repo === "..") {
+      res.writeHead(400, { "content-type": "text/plain", "x-content-type-options": "nosniff" });
+      res.end("not a badge: expected /lb-review/badge/OWNER/REPO.svg or /lb-review/badge/OWNER/REPO/pulls/N.svg\n");
+      return true;
+    }
+    const fullName = `${owner}/${repo}`;
     const state = store.get(fullName);
     const visible = state && (!state.private || (secret !== "" && tokenMatches(url.searchParams.get("token") ?? "", badgeToken(secret, fullName))));
     const [message, color] = !visible ? ["unknown", "lightgrey"] : m[3] ? pullBadge(state, Number(m[3])) : repoBadge(state);
-    res.writeHead(200, { "content-type": "image/svg+xml", "cache-control": "no-cache, max-age=0" });
+    res.writeHead(200, SVG_HEADERS);
     res.end(makeBadge({ label: "lb-review", message, color, style: "flat" }));
     return true;
   };
+}
+
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
 }
 
 function tokenMatches(given: string, expected: string): boolean {

@@ -127,6 +127,7 @@ describe("events and delivery", () => {
   it("rejects a bad signature with 4xx and does nothing", async () => {
     h = await startHarness();
     const n = incidentPull(h.gh);
+    h.gh.clearRequests();
     const status = await h.send(opened(n), { signature: "sha256=bad" });
     expect(status).toBeGreaterThanOrEqual(400);
     expect(status).toBeLessThan(500);
@@ -138,7 +139,10 @@ describe("events and delivery", () => {
     const n = incidentPull(h.gh);
     const event = opened(n);
     await h.send(event);
+    const evaluations = h.audit.length;
     await h.send(event);
+    // The same delivery id costs no second evaluation.
+    expect(h.audit.length).toBe(evaluations);
     expect(h.gh.checkRuns({ name: "lb-review" })).toHaveLength(1);
     expect(sticky(n)).toHaveLength(1);
     expect(sticky(n)[0]!.edits).toBe(0);
@@ -298,6 +302,17 @@ describe("badges and health", () => {
 
     const health = await fetch(`${h.url}/healthz`);
     expect([health.status, await health.json()]).toEqual([200, { status: "ok" }]);
+  });
+
+  it("answers 400 to malformed names, and serves SVGs that cannot run script", async () => {
+    h = await startHarness();
+    for (const bad of ["/lb-review/badge/acme.svg", "/lb-review/badge/-acme/shop.svg", "/lb-review/badge/acme/%E0%A4%A.svg", "/lb-review/badge/acme/..%2F..%2Fetc.svg", "/lb-review/badge/acme/shop/pulls/x.svg"]) {
+      expect((await fetch(`${h.url}${bad}`)).status, bad).toBe(400);
+    }
+    const ok = await fetch(`${h.url}/lb-review/badge/acme/shop.svg`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(ok.headers.get("content-security-policy")).toContain("default-src 'none'");
   });
 });
 

@@ -69,6 +69,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     }),
   );
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  // The app's start-up pass (runs left in progress) finishes before the test begins.
+  await queue.idle();
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     gh,

@@ -343,3 +343,20 @@ describe("no stale pass, no hang", () => {
     expect(check.output.summary).toContain("not evaluated within 400 ms");
   });
 });
+
+describe("start-up", () => {
+  it("evaluates again the runs it left in progress", async () => {
+    let sha = "";
+    h = await startHarness({
+      before: (gh) => {
+        const n = incidentPull(gh);
+        sha = (gh.pull("acme", "shop", n) as { head: { sha: string } }).head.sha;
+        gh.addCheckRun("acme", "shop", { sha, name: "lb-review", status: "in_progress" });
+      },
+    });
+    await h.queue.idle();
+    const runs = h.gh.checkRuns({ owner: "acme", repo: "shop", sha, name: "lb-review" });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: "completed", conclusion: "failure" });
+  });
+});

@@ -162,6 +162,31 @@ export class GitHubEmulator {
     this.state.setBranch(this.state.repo(owner, repo), branch, sha);
   }
 
+  /** A check run as an app left it (e.g. `in_progress` when it crashed mid-evaluation). */
+  addCheckRun(owner: string, repo: string, opts: { sha: string; name: string; status: "queued" | "in_progress" }): number {
+    const r = this.state.repo(owner, repo);
+    const id = this.state.nextId();
+    const at = this.state.now();
+    this.state.checkRuns.push({
+      id,
+      repo: r,
+      headSha: opts.sha,
+      name: opts.name,
+      status: opts.status,
+      conclusion: null,
+      startedAt: at,
+      completedAt: null,
+      detailsUrl: null,
+      externalId: null,
+      output: { title: null, summary: null, text: null },
+      annotations: [],
+      actions: [],
+      suiteId: this.state.suiteId(r, opts.sha),
+      history: [],
+    });
+    return id;
+  }
+
   /** Every file of a commit, path → content: to run the CLI on exactly what the app read. */
   filesAt(sha: string): Map<string, Buffer> {
     const c = this.state.commits.get(sha);
