@@ -3,7 +3,7 @@
  * Every judgement comes from the engine; this module only moves data. Anything that goes wrong
  * leaves a failing check: an unevaluated change never shows a pass.
  */
-import { type ApprovalStatus, evaluateApprovals } from "../approvals/evaluate.js";
+import { type ApprovalStatus, evaluateApprovals, type Review } from "../approvals/evaluate.js";
 import { analyze } from "../engine/analyze.js";
 import type { LoadedPolicy } from "../policy/load.js";
 import { checkOutput, commentBody } from "../report/github.js";
@@ -60,7 +60,7 @@ async function evaluateWithin(octokit: Octokit, ref: RepoRef, number: number, de
     }
     const { analysis, lbChangedSince } = await analyzePull(octokit, ref, pull, policy, deps.blobs);
     const report = toJsonReport(analysis);
-    const approvals = await evaluateTiers(octokit, ref, pull, policy, analysis.approvals, lbChangedSince);
+    const { status: approvals, stale } = await evaluateTiers(octokit, ref, pull, policy, analysis.approvals, lbChangedSince);
     const out = checkOutput(report, approvals, ref.owner);
     const waitingOn = approvals.tiers.filter((t) => !t.satisfied).flatMap((t) => t.teams.map((team) => (team.includes("/") ? team : `${ref.owner}/${team}`)));
     await finishCheck(octokit, ref, checkId, out, { waitingOn: [...new Set(waitingOn)].map((t) => t.toLowerCase()) });
@@ -76,6 +76,10 @@ async function evaluateWithin(octokit: Octokit, ref: RepoRef, number: number, de
     if ((await headSha(octokit, ref, number)) !== sha) return deps.audit({ ...record, outcome: "stale" });
     // The verdict is written; what follows is for people, and never changes it.
     const failed = await postToPull(octokit, ref, pull, report, approvals, analysis.findings, await deps.botLogin());
+    if (policy.policy.dismissStaleApprovals && stale.length > 0) {
+      const error = await dismiss(octokit, ref, pull, stale);
+      if (error) failed.push(error);
+    }
     if (failed.length > 0) {
       deps.log.warn({ pr: number, failed }, "lb-review could not post everything");
       await noteCheck(octokit, ref, checkId, out, `Not posted, retried at the next evaluation: ${failed.join("; ")}.`);
@@ -139,10 +143,24 @@ async function evaluateTiers(
   policy: LoadedPolicy,
   required: ReturnType<typeof analyze>["approvals"],
   lbChangedSince: (commit: string) => Promise<boolean>,
-): Promise<ApprovalStatus> {
-  if (required.length === 0) return evaluateApprovals([], emptyFacts(pull));
+): Promise<{ status: ApprovalStatus; stale: Review[] }> {
+  if (required.length === 0) return { status: evaluateApprovals([], emptyFacts(pull)), stale: [] };
   const facts = await gatherFacts(octokit, ref, { required, pull, excludeContributors: policy.policy.excludeContributors, lbChangedSince });
-  return evaluateApprovals(required, facts);
+  const stale = facts.reviews.filter((r) => r.state === "APPROVED" && r.id !== undefined && facts.staleCommits.has(r.commitId));
+  return { status: evaluateApprovals(required, facts), stale };
+}
+
+/** Dismisses on GitHub the approvals the staleness rule voided, so the PR page says what the check says. */
+async function dismiss(octokit: Octokit, ref: RepoRef, pull: PullInfo, stale: Review[]): Promise<string | null> {
+  try {
+    for (const r of stale) {
+      const message = `lb-review: the load-balancer config changed since this approval of ${r.commitId.slice(0, 7)}; it no longer counts.`;
+      await octokit.rest.pulls.dismissReview({ ...ref, pull_number: pull.number, review_id: r.id!, message });
+    }
+    return null;
+  } catch (e) {
+    return `dismissing stale approvals (${(e as Error).message})`;
+  }
 }
 
 function emptyFacts(pull: PullInfo) {

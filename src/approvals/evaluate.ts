@@ -12,6 +12,8 @@
 import type { RequiredApproval } from "../engine/analyze.js";
 
 export interface Review {
+  /** GitHub's review id, where the adapter has it (to dismiss a stale approval). */
+  id?: number;
   login: string;
   /** A bot account (type Bot, or a `[bot]` login), the app itself included: never counts. */
   bot?: boolean;

@@ -34,6 +34,8 @@ export const policySchema = z.strictObject({
     .default({ critical: { count: 2, teams: [], users: [] }, high: { count: 1, teams: [], users: [] } }),
   /** Also refuse approvals from anyone who pushed commits to the pull request. */
   excludeContributors: z.boolean().default(false),
+  /** The app dismisses GitHub approvals that its staleness rule voided, so the PR page agrees. */
+  dismissStaleApprovals: z.boolean().default(false),
 });
 
 export type Policy = z.infer<typeof policySchema>;

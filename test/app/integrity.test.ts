@@ -360,3 +360,18 @@ describe("start-up", () => {
     expect(runs[0]).toMatchObject({ status: "completed", conclusion: "failure" });
   });
 });
+
+describe("dismissStaleApprovals", () => {
+  it("dismisses on GitHub the approvals a config push voided", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh, { policy: "approvals:\n  critical: { count: 1, teams: [network] }\ndismissStaleApprovals: true\n" });
+    expect(await h.send(opened("shop", n))).toBe(200);
+    const id = h.gh.submitReview("acme", "shop", n, { user: "bob", state: "APPROVED" });
+    await h.send(h.gh.pullRequestReviewEvent("submitted", "acme", "shop", n, id));
+    expect(lastCheck(h.gh)?.conclusion).toBe("success");
+    h.gh.pushToPull("acme", "shop", n, { files: { "lb/storefront.conf": INCIDENT_AFTER.replace("keepalive 64", "keepalive 8") }, author: "alice" });
+    await h.send(h.gh.pullRequestEvent("synchronize", "acme", "shop", n));
+    expect(lastCheck(h.gh)?.conclusion).toBe("failure");
+    expect(h.gh.reviews("acme", "shop", n).find((r) => r.id === id)?.state).toBe("DISMISSED");
+  });
+});

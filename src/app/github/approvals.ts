@@ -18,7 +18,7 @@ export async function gatherFacts(octokit: Octokit, ref: RepoRef, input: FactInp
   const raw = await octokit.paginate(octokit.rest.pulls.listReviews, { ...ref, pull_number: input.pull.number, per_page: 100 });
   const reviews: Review[] = raw
     .filter((r) => r.user?.login && r.submitted_at)
-    .map((r) => ({ login: r.user!.login, bot: r.user!.type === "Bot", state: r.state as Review["state"], commitId: r.commit_id ?? "", submittedAt: r.submitted_at! }));
+    .map((r) => ({ id: r.id, login: r.user!.login, bot: r.user!.type === "Bot", state: r.state as Review["state"], commitId: r.commit_id ?? "", submittedAt: r.submitted_at! }));
   // Bots never count, so their membership and permissions are never looked up.
   const reviewers = [...new Set(reviews.filter((r) => !r.bot && !r.login.endsWith("[bot]")).map((r) => r.login.toLowerCase()))];
   const teams = [...new Set(input.required.flatMap((t) => t.teams))];
