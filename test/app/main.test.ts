@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { testPrivateKey } from "../emulator/index.js";
 
 const MAIN = resolve(import.meta.dirname, "../../dist/src/app/main.js");
-const base = () => ({ PATH: process.env.PATH ?? "", APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "s3cret", LOG_LEVEL: "info", HOST: "127.0.0.1" });
+const base = () => ({ PATH: process.env.PATH ?? "", APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "s3cret", LOG_LEVEL: "info" as const, HOST: "127.0.0.1" });
 
 describe("start-up configuration", () => {
   const start = (env: Record<string, string>) => spawnSync(process.execPath, [MAIN], { env: { ...base(), ...env }, encoding: "utf8", timeout: 20_000 });

@@ -466,3 +466,21 @@ describe("terraform parse never throws", () => {
     expect(parse(fixture).diagnostics).toEqual([]);
   });
 });
+
+describe("terraform: a work budget, not a wall of CPU", () => {
+  // 400 bytes that compare two 10,000-item sets 10,000 times: seconds of work without a budget.
+  const hostile = `locals {\n  big = toset(range(10000))\n  all = [for i in range(10000) : local.big == toset(range(10000))]\n  n   = length([for x in local.all : x if x])\n}\nresource "aws_lb_target_group" "app" {\n  name     = "app"\n  port     = 80\n  protocol = "HTTP"\n}\nresource "aws_lb_target_group_attachment" "a" {\n  count            = local.n\n  target_group_arn = aws_lb_target_group.app.arn\n  target_id        = "10.0.0.1"\n}\n`;
+  it("past the budget the value is unknown, never guessed", () => {
+    const m = parse(hostile);
+    expect(m.workloads.map((w) => w.replicas)).toEqual([null]);
+  });
+  it("the meter stops the evaluator, and sets are built in linear work", async () => {
+    const { Meter } = await import("../../src/formats/terraform/values.js");
+    const meter = new Meter(1000);
+    expect(meter.charge(999)).toBe(true);
+    expect(meter.charge(2)).toBe(false);
+    // Within the budget the same shape is evaluated: 30 of 30 comparisons are true.
+    const small = hostile.replaceAll("10000", "30");
+    expect(parse(small).workloads.map((w) => w.replicas)).toEqual([30]);
+  });
+});

@@ -23,8 +23,24 @@ export type Value = string | number | boolean | null | Unknown | ListValue | Map
 
 /** Collections larger than this are not built: UNKNOWN instead (e.g. range(1e9)). */
 const MAX_ITEMS = 10_000;
-/** Evaluation steps per file, so pathological configs stay fast. */
-const BUDGET = 200_000;
+/**
+ * Work per file: evaluation steps plus the size of every collection built or compared, so a few
+ * KB of `toset`, `==` or `for` over large ranges cannot cost seconds. Past it, values are unknown.
+ */
+export const WORK_BUDGET = 2_000_000;
+
+/** Counts work; once over the budget everything evaluates to UNKNOWN. */
+export class Meter {
+  used = 0;
+
+  constructor(private readonly budget = WORK_BUDGET) {}
+
+  /** Adds `n` units; false once the budget is spent. */
+  charge(n: number): boolean {
+    this.used += n;
+    return this.used <= this.budget;
+  }
+}
 
 export interface ModuleIndex {
   variables: Map<string, Block>;
@@ -50,12 +66,21 @@ export class Evaluator {
   private readonly localValues = new Map<string, Value>();
   private readonly resourceValues = new Map<string, Value>();
   private readonly inProgress = new Set<string>();
-  private steps = 0;
-
-  constructor(private readonly module: ModuleIndex) {}
+  constructor(
+    private readonly module: ModuleIndex,
+    private readonly meter = new Meter(),
+  ) {}
 
   eval(e: Expr, scope: Scope = EMPTY): Value {
-    if (++this.steps > BUDGET) return UNKNOWN;
+    if (!this.meter.charge(1)) return UNKNOWN;
+    const v = this.evalOnce(e, scope);
+    // A collection costs its size: building or passing one on is work.
+    if (v instanceof ListValue && !this.meter.charge(v.items.length)) return UNKNOWN;
+    if (v instanceof MapValue && !this.meter.charge(v.entries.size)) return UNKNOWN;
+    return v;
+  }
+
+  private evalOnce(e: Expr, scope: Scope): Value {
     switch (e.k) {
       case "lit":
         return e.value;
@@ -85,7 +110,7 @@ export class Evaluator {
         if (typeof test === "boolean") return this.eval(test ? e.then : e.else, scope);
         const a = this.eval(e.then, scope);
         const b = this.eval(e.else, scope);
-        return isKnown(a) && equal(a, b) === true ? a : UNKNOWN;
+        return isKnown(a) && equal(a, b, this.meter) === true ? a : UNKNOWN;
       }
       case "unary": {
         const v = this.eval(e.arg, scope);
@@ -223,7 +248,7 @@ export class Evaluator {
         return op === "&&" ? a && b : a || b;
       case "==":
       case "!=": {
-        const eq = equal(a, b);
+        const eq = equal(a, b, this.meter);
         return eq === null ? UNKNOWN : op === "==" ? eq : !eq;
       }
     }
@@ -292,7 +317,7 @@ export class Evaluator {
       return isKnown(v) ? v : UNKNOWN;
     }
     const args = argExprs.map((a) => this.eval(a, scope));
-    return callFunction(name, args);
+    return callFunction(name, args, this.meter);
   }
 }
 
@@ -316,15 +341,16 @@ export function toStr(v: Value): string | null {
   return null;
 }
 
-/** null when unknown. */
-function equal(a: Value, b: Value): boolean | null {
+/** null when unknown, or when comparing costs more than the budget left. */
+function equal(a: Value, b: Value, meter: Meter): boolean | null {
+  if (!meter.charge(1)) return null;
   if (a === UNKNOWN || b === UNKNOWN) return null;
   if (a instanceof ListValue || b instanceof ListValue) {
     if (!(a instanceof ListValue && b instanceof ListValue)) return false;
     if (a.items.length !== b.items.length) return false;
     let all: boolean | null = true;
     a.items.forEach((x, i) => {
-      const eq = equal(x, b.items[i]!);
+      const eq = equal(x, b.items[i]!, meter);
       if (eq === false) all = false;
       else if (eq === null && all) all = null;
     });
@@ -336,7 +362,7 @@ function equal(a: Value, b: Value): boolean | null {
     let all: boolean | null = true;
     for (const [k, v] of a.entries) {
       if (!b.entries.has(k)) return false;
-      const eq = equal(v, b.entries.get(k)!);
+      const eq = equal(v, b.entries.get(k)!, meter);
       if (eq === false) return false;
       if (eq === null) all = null;
     }
@@ -366,16 +392,42 @@ function list(v: Value): Value[] | null {
   return null;
 }
 
-function makeSet(items: Value[]): Value {
+/** Distinct known items, in order: linear, through each item's canonical text. */
+function makeSet(items: Value[], meter: Meter): Value {
+  const seen = new Set<string>();
   const out: Value[] = [];
   for (const x of items) {
     if (!isKnown(x)) return UNKNOWN;
-    if (!out.some((y) => equal(x, y) === true)) out.push(x);
+    const key = canonical(x, meter);
+    if (key === null) return UNKNOWN;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(x);
+    }
   }
   return new ListValue(out, true);
 }
 
-function callFunction(name: string, args: Value[]): Value {
+/** A text equal for equal values (null past the budget). */
+function canonical(v: Value, meter: Meter): string | null {
+  if (!meter.charge(1)) return null;
+  if (v instanceof ListValue) {
+    const parts = v.items.map((x) => canonical(x, meter));
+    return parts.includes(null) ? null : `[${parts.join(",")}]`;
+  }
+  if (v instanceof MapValue) {
+    const parts: string[] = [];
+    for (const [k, x] of [...v.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const inner = canonical(x, meter);
+      if (inner === null) return null;
+      parts.push(`${JSON.stringify(k)}:${inner}`);
+    }
+    return `{${parts.join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function callFunction(name: string, args: Value[], meter: Meter): Value {
   const [a, b, c] = args;
   switch (name) {
     case "length": {
@@ -386,7 +438,7 @@ function callFunction(name: string, args: Value[]): Value {
     }
     case "toset": {
       const items = a === undefined ? null : list(a);
-      return items ? makeSet(items) : UNKNOWN;
+      return items ? makeSet(items, meter) : UNKNOWN;
     }
     case "tolist": {
       const items = a === undefined ? null : list(a);
@@ -479,7 +531,7 @@ function callFunction(name: string, args: Value[]): Value {
       if (!items || b === undefined) return UNKNOWN;
       let unknown = false;
       for (const x of items) {
-        const eq = equal(x, b);
+        const eq = equal(x, b, meter);
         if (eq === true) return true;
         if (eq === null) unknown = true;
       }
@@ -487,7 +539,7 @@ function callFunction(name: string, args: Value[]): Value {
     }
     case "distinct": {
       const items = a === undefined ? null : list(a);
-      const set = items ? makeSet(items) : UNKNOWN;
+      const set = items ? makeSet(items, meter) : UNKNOWN;
       return set instanceof ListValue ? new ListValue(set.items) : UNKNOWN;
     }
     case "flatten": {
