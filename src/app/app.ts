@@ -1,9 +1,9 @@
 /** The Probot app: which events trigger an evaluation, plus the badge and health endpoints. */
 import type { ApplicationFunction, Context, Probot } from "probot";
-import { analyze } from "../engine/analyze.js";
 import { isCandidatePath } from "../formats/detect.js";
 import { initFormats } from "../formats/index.js";
 import { DEFAULT_POLICY } from "../policy/schema.js";
+import { type Analyzer, sharedPool } from "./analyzer.js";
 import { type AuditSink, fileAuditSink } from "./audit.js";
 import { badgeHandler, healthHandler } from "./badge.js";
 import { type Deps, evaluatePullRequest } from "./evaluate.js";
@@ -25,6 +25,8 @@ export interface AppOptions {
   /** Per GitHub request, and per evaluation (defaults 15 s and 120 s, or LB_REVIEW_*_MS). */
   requestTimeoutMs?: number;
   deadlineMs?: number;
+  /** The engine; by default a worker-thread pool shared by the process. */
+  analyzer?: Analyzer;
 }
 
 export const RECHECK_COMMAND = /^\s*\/lb-review\s+recheck\b/;
@@ -48,6 +50,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       blobs: options.blobs ?? new BlobCache(),
       log: app.log,
       botLogin,
+      analyze: options.analyzer ?? sharedPool().analyze,
       ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
       ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     };
@@ -97,7 +100,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const touched = ctx.payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
       const known = badges.get(repo.full_name)?.pools !== undefined;
       if (known && !touched.some((p) => isCandidatePath(p, DEFAULT_POLICY))) return;
-      await refreshDefaultBranch(ctx.octokit, ctx.repo(), ctx.payload.after, repo.private, badges, deps.blobs);
+      await refreshDefaultBranch(ctx.octokit, ctx.repo(), ctx.payload.after, repo.private, badges, deps.blobs, deps.analyze);
     });
 
     // A run left in progress by a crash or a restart would block its PR until the next event.
@@ -146,11 +149,11 @@ async function pullsWaitingOn(octokit: Octokit, org: string, team: string): Prom
   return out;
 }
 
-async function refreshDefaultBranch(octokit: Octokit, ref: RepoRef, sha: string, isPrivate: boolean, badges: BadgeStore, blobs: BlobCache): Promise<void> {
+async function refreshDefaultBranch(octokit: Octokit, ref: RepoRef, sha: string, isPrivate: boolean, badges: BadgeStore, blobs: BlobCache, analyzer: Analyzer): Promise<void> {
   const tree = await readTree(octokit, ref, sha);
   const policy = await loadBasePolicy(octokit, ref, sha, tree, blobs);
   const files = await readEntries(octokit, ref, candidates(tree, policy.policy), blobs);
-  const analysis = analyze([], files, policy);
+  const analysis = await analyzer([], files, policy);
   const state = badges.repo(`${ref.owner}/${ref.repo}`, isPrivate);
   state.pools = analysis.changes.pools.length;
   state.errors = analysis.changes.files.reduce((n, f) => n + (f.after?.diagnostics.filter((d) => d.severity === "error").length ?? 0), 0);

@@ -8,6 +8,7 @@ import { analyze } from "../engine/analyze.js";
 import type { LoadedPolicy } from "../policy/load.js";
 import { checkOutput, commentBody } from "../report/github.js";
 import { toJsonReport } from "../report/json.js";
+import type { Analyzer } from "./analyzer.js";
 import type { AuditSink } from "./audit.js";
 import { gatherFacts } from "./github/approvals.js";
 import { failCheck, finishCheck, noteCheck, startCheck } from "./github/check-run.js";
@@ -27,6 +28,8 @@ export interface Deps {
   botLogin: () => Promise<string>;
   requestTimeoutMs?: number;
   deadlineMs?: number;
+  /** The engine, off the event loop. */
+  analyze: Analyzer;
 }
 
 /** Each GitHub request gives up after this, and a whole evaluation after the deadline. */
@@ -58,7 +61,7 @@ async function evaluateWithin(octokit: Octokit, ref: RepoRef, number: number, de
       const errors = policy.diagnostics.map((d) => `- \`${d.loc.file}:${d.loc.line}\`: ${d.message}`).join("\n");
       throw new NotEvaluated(`The policy file on the base branch \`${pull.baseRef}\` is invalid:\n\n${errors}`);
     }
-    const { analysis, lbChangedSince } = await analyzePull(octokit, ref, pull, policy, deps.blobs);
+    const { analysis, lbChangedSince } = await analyzePull(octokit, ref, pull, policy, deps.blobs, deps);
     const report = toJsonReport(analysis);
     const { status: approvals, stale } = await evaluateTiers(octokit, ref, pull, policy, analysis.approvals, lbChangedSince);
     const out = checkOutput(report, approvals, ref.owner);
@@ -114,12 +117,12 @@ function duration(ms: number): string {
 }
 
 /** The same files the CLI reads on the same two commits: whole trees, every candidate path. */
-async function analyzePull(octokit: Octokit, ref: RepoRef, pull: PullInfo, policy: LoadedPolicy, cache: BlobCache) {
+async function analyzePull(octokit: Octokit, ref: RepoRef, pull: PullInfo, policy: LoadedPolicy, cache: BlobCache, deps: Deps) {
   const [baseTree, headTree] = await Promise.all([readTree(octokit, ref, pull.mergeBase), readTree(octokit, ref, pull.headSha)]);
   const baseEntries = candidates(baseTree, policy.policy);
   const headEntries = candidates(headTree, policy.policy);
   const [before, after] = await Promise.all([readEntries(octokit, ref, baseEntries, cache), readEntries(octokit, ref, headEntries, cache)]);
-  const analysis = analyze(before, after, policy);
+  const analysis = await deps.analyze(before, after, policy);
   // The files recognised as load-balancer config in either version; a CI workflow's YAML is not.
   const lbPaths = new Set([...analysis.changes.before.models, ...analysis.changes.after.models].map((m) => m.file));
   const read = { octokit, ref, cache, policy: policy.policy };

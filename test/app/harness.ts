@@ -8,6 +8,7 @@ import { createNodeMiddleware, createProbot } from "probot";
 import { createApp } from "../../src/app/app.js";
 import type { AuditRecord } from "../../src/app/audit.js";
 import { AppOctokit } from "../../src/app/octokit.js";
+import type { Analyzer } from "../../src/app/analyzer.js";
 import { JobQueue } from "../../src/app/queue.js";
 import { GitHubEmulator, gheEnv, sendWebhook, TestOctokit, type WebhookEvent } from "../emulator/index.js";
 
@@ -44,6 +45,7 @@ export interface HarnessOptions {
   queue?: JobQueue;
   requestTimeoutMs?: number;
   deadlineMs?: number;
+  analyzer?: Analyzer;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -61,6 +63,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       queue,
       ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+      ...(opts.analyzer ? { analyzer: opts.analyzer } : {}),
     }), { probot, webhooksPath: WEBHOOK_PATH });
   const server: Server = createServer((req, res) =>
     middleware(req, res, () => {

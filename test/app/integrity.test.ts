@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { type Analyzer, WorkerPool } from "../../src/app/analyzer.js";
 import { sendWebhook } from "../emulator/index.js";
 import { type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck, startHarness } from "./harness.js";
 
@@ -373,5 +374,48 @@ describe("dismissStaleApprovals", () => {
     await h.send(h.gh.pullRequestEvent("synchronize", "acme", "shop", n));
     expect(lastCheck(h.gh)?.conclusion).toBe("failure");
     expect(h.gh.reviews("acme", "shop", n).find((r) => r.id === id)?.state).toBe("DISMISSED");
+  });
+});
+
+describe("the engine off the event loop", () => {
+  it("an analysis past its deadline is stopped and the check fails with the reason", async () => {
+    const pool = new WorkerPool(1, 1);
+    h = await startHarness({ analyzer: pool.analyze });
+    const n = incidentPull(h.gh);
+    await h.send(opened("shop", n));
+    const check = lastCheck(h.gh)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("the analysis did not finish within");
+  });
+
+  it("/healthz and another repository's delivery are answered while a large analysis runs", async () => {
+    const pool = new WorkerPool(1);
+    const events: string[] = [];
+    // Records when the analysis starts and ends, to order the answers against it.
+    const analyzer: Analyzer = async (before, after, policy) => {
+      if (after.some((f) => f.path === "lb/pools.conf")) events.push("analysis started");
+      const result = await pool.analyze(before, after, policy);
+      if (after.some((f) => f.path === "lb/pools.conf")) events.push("analysis finished");
+      return result;
+    };
+    h = await startHarness({ analyzer });
+    h.gh.addRepo({ owner: "acme", name: "big" });
+    const pools = (down: boolean) =>
+      Array.from({ length: 4000 }, (_, i) => `upstream u${i} {\n${[1, 2, 3, 4, 5].map((k) => `  server 10.${i >> 8}.${i & 255}.${k}:80${down && k > 1 ? " down" : ""};`).join("\n")}\n}\n`).join("");
+    h.gh.commit("acme", "big", { branch: "main", files: { "lb/pools.conf": pools(false) } });
+    h.gh.commit("acme", "big", { branch: "drain", author: "alice", files: { "lb/pools.conf": pools(true) } });
+    const big = h.gh.openPull("acme", "big", { head: { branch: "drain" }, base: "main", user: "alice" });
+    const e = opened("big", big);
+    expect(await sendWebhook(`${h.url}/api/github/webhooks`, "test-secret", e.name, e.payload, { id: e.id })).toBe(200);
+    for (let i = 0; i < 1000 && !events.includes("analysis started"); i++) await new Promise((r) => setTimeout(r, 5));
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    events.push("healthz answered");
+    const n = incidentPull(h.gh);
+    const other = opened("shop", n);
+    expect(await sendWebhook(`${h.url}/api/github/webhooks`, "test-secret", other.name, other.payload, { id: other.id })).toBe(200);
+    events.push("delivery acknowledged");
+    await h.queue.idle();
+    expect(events).toEqual(["analysis started", "healthz answered", "delivery acknowledged", "analysis finished"]);
+    expect(h.gh.checkRuns({ owner: "acme", repo: "big", name: "lb-review" }).at(-1)?.conclusion).toBe("failure");
   });
 });

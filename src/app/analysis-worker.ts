@@ -1,0 +1,14 @@
+/** A worker thread of the analyzer pool: the engine, off the app's event loop. */
+import { parentPort } from "node:worker_threads";
+import { analyze, type SourceFile } from "../engine/analyze.js";
+import { initFormats } from "../formats/index.js";
+import type { LoadedPolicy } from "../policy/load.js";
+
+await initFormats();
+parentPort!.on("message", (job: { before: SourceFile[]; after: SourceFile[]; policy: LoadedPolicy }) => {
+  try {
+    parentPort!.postMessage({ analysis: analyze(job.before, job.after, job.policy) });
+  } catch (e) {
+    parentPort!.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  }
+});
