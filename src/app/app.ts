@@ -6,9 +6,9 @@ import { DEFAULT_POLICY } from "../policy/schema.js";
 import { type Analyzer, sharedPool } from "./analyzer.js";
 import { type AuditSink, fileAuditSink } from "./audit.js";
 import { badgeHandler, healthHandler } from "./badge.js";
-import { type Deps, evaluatePullRequest } from "./evaluate.js";
+import { type Deps, evaluatePullRequest, REQUEST_TIMEOUT_MS } from "./evaluate.js";
 import { CHECK_NAME, readCheckState } from "./github/check-run.js";
-import type { Octokit, RepoRef } from "./github/octokit.js";
+import { guard, type Octokit, type RepoRef } from "./github/octokit.js";
 import { canWrite } from "./github/approvals.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { BlobCache, candidates, readEntries, readTree } from "./github/tree.js";
@@ -39,7 +39,10 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     const audit = options.audit ?? (auditFile ? fileAuditSink(auditFile) : (record) => app.log.info({ audit: record }, "lb-review audit"));
     let bot: Promise<string> | undefined;
     const botLogin = () => {
-      bot ??= app.auth().then(async (octokit) => `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? "lb-review"}[bot]`);
+      bot ??= app.auth().then(async (octokit) => {
+        guard(octokit as Octokit, options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
+        return `${(await octokit.rest.apps.getAuthenticated()).data?.slug ?? "lb-review"}[bot]`;
+      });
       // A failed look-up is tried again next time, never cached.
       bot.catch(() => (bot = undefined));
       return bot;

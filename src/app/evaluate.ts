@@ -78,7 +78,7 @@ async function evaluateWithin(octokit: Octokit, ref: RepoRef, number: number, de
     // A slow run for an old head must not overwrite what a newer run says in the shared comment.
     if ((await headSha(octokit, ref, number)) !== sha) return deps.audit({ ...record, outcome: "stale" });
     // The verdict is written; what follows is for people, and never changes it.
-    const failed = await postToPull(octokit, ref, pull, report, approvals, analysis.findings, await deps.botLogin());
+    const failed = await postToPull(octokit, ref, pull, report, approvals, analysis.findings, deps.botLogin);
     if (policy.policy.dismissStaleApprovals && stale.length > 0) {
       const error = await dismiss(octokit, ref, pull, stale);
       if (error) failed.push(error);
@@ -181,7 +181,7 @@ async function postToPull(
   report: ReturnType<typeof toJsonReport>,
   approvals: ApprovalStatus,
   findings: ReturnType<typeof analyze>["findings"],
-  bot: string,
+  botLogin: () => Promise<string>,
 ): Promise<string[]> {
   const failed: string[] = [];
   const attempt = async (what: string, job: () => Promise<void>) => {
@@ -192,6 +192,8 @@ async function postToPull(
     }
   };
   // Without its own comment the app cannot know whom it asked already: ask nobody this time.
+  const bot = await botLogin().catch((e: Error) => void failed.push(`the app's own login (${e.message})`));
+  if (bot === undefined) return failed;
   const found = await findSticky(octokit, ref, pull.number, bot).then(
     (sticky) => ({ sticky }),
     (e: Error) => void failed.push(`the summary comment (${e.message})`),
