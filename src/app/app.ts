@@ -12,6 +12,7 @@ import { guard, type Octokit, type RepoRef } from "./github/octokit.js";
 import { canWrite } from "./github/approvals.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { BlobCache, candidates, readEntries, readTree } from "./github/tree.js";
+import { evaluateMergeGroup } from "./merge-group.js";
 import { JobQueue } from "./queue.js";
 import { BadgeStore } from "./state.js";
 
@@ -71,6 +72,11 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on("pull_request.edited", async (ctx) => {
       // Retargeting changes the policy and the diff; a title edit changes nothing.
       if (ctx.payload.changes.base && fresh(ctx)) evaluate(ctx.octokit, ctx.repo(), ctx.payload.pull_request.number, "a change of the base branch");
+    });
+    app.on("merge_group.checks_requested", async (ctx) => {
+      const group = ctx.payload.merge_group;
+      const ref = ctx.repo();
+      if (fresh(ctx)) queue.submit(`${ref.owner}/${ref.repo}@${group.head_sha}`.toLowerCase(), () => evaluateMergeGroup(ctx.octokit, ref, group, deps));
     });
     app.on("pull_request.closed", async (ctx) => {
       badges.get(ctx.payload.repository.full_name)?.pulls.delete(ctx.payload.pull_request.number);

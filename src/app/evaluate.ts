@@ -61,7 +61,7 @@ async function evaluateWithin(octokit: Octokit, ref: RepoRef, number: number, de
       const errors = policy.diagnostics.map((d) => `- \`${d.loc.file}:${d.loc.line}\`: ${d.message}`).join("\n");
       throw new NotEvaluated(`The policy file on the base branch \`${pull.baseRef}\` is invalid:\n\n${errors}`);
     }
-    const { analysis, lbChangedSince } = await analyzePull(octokit, ref, pull, policy, deps.blobs, deps);
+    const { analysis, lbChangedSince } = await analyzeCommits(octokit, ref, pull.mergeBase, pull.headSha, policy, deps);
     const report = toJsonReport(analysis);
     const { status: approvals, stale } = await evaluateTiers(octokit, ref, pull, policy, analysis.approvals, lbChangedSince);
     const out = checkOutput(report, approvals, ref.owner);
@@ -117,8 +117,9 @@ function duration(ms: number): string {
 }
 
 /** The same files the CLI reads on the same two commits: whole trees, every candidate path. */
-async function analyzePull(octokit: Octokit, ref: RepoRef, pull: PullInfo, policy: LoadedPolicy, cache: BlobCache, deps: Deps) {
-  const [baseTree, headTree] = await Promise.all([readTree(octokit, ref, pull.mergeBase), readTree(octokit, ref, pull.headSha)]);
+export async function analyzeCommits(octokit: Octokit, ref: RepoRef, base: string, head: string, policy: LoadedPolicy, deps: Deps) {
+  const cache = deps.blobs;
+  const [baseTree, headTree] = await Promise.all([readTree(octokit, ref, base), readTree(octokit, ref, head)]);
   const baseEntries = candidates(baseTree, policy.policy);
   const headEntries = candidates(headTree, policy.policy);
   const [before, after] = await Promise.all([readEntries(octokit, ref, baseEntries, cache), readEntries(octokit, ref, headEntries, cache)]);
@@ -126,12 +127,12 @@ async function analyzePull(octokit: Octokit, ref: RepoRef, pull: PullInfo, polic
   // The files recognised as load-balancer config in either version; a CI workflow's YAML is not.
   const lbPaths = new Set([...analysis.changes.before.models, ...analysis.changes.after.models].map((m) => m.file));
   const read = { octokit, ref, cache, policy: policy.policy };
-  /** An approval holds while the load-balancer content it approved is the head's, byte for byte. */
+  /** Whether another commit's load-balancer content differs from the head's, byte for byte. */
   const lbChangedSince = async (commit: string) => {
     try {
       return await lbContentDiffers(read, headEntries, candidates(await readTree(octokit, ref, commit), policy.policy), lbPaths);
     } catch (e) {
-      // An approved commit that is gone (force-push, garbage-collected) approved nothing here.
+      // A commit that is gone (force-push, garbage-collected) approved nothing here.
       if (isStatus(e, 404) || isStatus(e, 422)) return true;
       throw e;
     }

@@ -419,3 +419,45 @@ describe("the engine off the event loop", () => {
     expect(h.gh.checkRuns({ owner: "acme", repo: "big", name: "lb-review" }).at(-1)?.conclusion).toBe("failure");
   });
 });
+
+describe("merge queue groups", () => {
+  async function approvedIncident() {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    await h.send(opened("shop", n));
+    for (const user of ["bob", "carol"]) {
+      const id = h.gh.submitReview("acme", "shop", n, { user, state: "APPROVED" });
+      await h.send(h.gh.pullRequestReviewEvent("submitted", "acme", "shop", n, id));
+    }
+    expect(lastCheck(h.gh)?.conclusion).toBe("success");
+    return n;
+  }
+  let groups = 0;
+  const group = async (n: number, files: Record<string, string>) => {
+    const baseSha = h.gh.branchSha("acme", "shop", "main")!;
+    const headSha = h.gh.commit("acme", "shop", { branch: `gh-readonly-queue/main/group-${++groups}`, from: "main", files });
+    await h.send(h.gh.mergeGroupEvent("acme", "shop", { headSha, baseSha, pr: n }));
+    return lastCheck(h.gh, headSha)!;
+  };
+
+  it("a group whose config is exactly the approved PR's passes", async () => {
+    const n = await approvedIncident();
+    const check = await group(n, { "lb/storefront.conf": INCIDENT_AFTER, "README.md": "# shop\nqueued\n" });
+    expect([check.conclusion, check.output.title]).toEqual(["success", `Critical: approved in #${n}`]);
+  });
+
+  it("a group whose config also carries another change fails closed", async () => {
+    const n = await approvedIncident();
+    const check = await group(n, { "lb/storefront.conf": INCIDENT_AFTER.replace("keepalive 64", "keepalive 2") });
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain(`differs from what was approved in #${n}`);
+  });
+
+  it("a group for a PR without a passing check fails; one with no config change passes", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    await h.send(opened("shop", n));
+    expect((await group(n, { "lb/storefront.conf": INCIDENT_AFTER })).conclusion).toBe("failure");
+    expect((await group(n, { "README.md": "# shop\ndocs only\n" })).conclusion).toBe("success");
+  });
+});

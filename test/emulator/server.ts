@@ -391,6 +391,10 @@ export class GitHubEmulator {
     return webhooks.pullRequestReviewEvent(this, action, owner, repo, number, reviewId);
   }
 
+  mergeGroupEvent(owner: string, repo: string, opts: { headSha: string; baseSha: string; pr: number; base?: string }) {
+    return webhooks.mergeGroupEvent(this, owner, repo, opts);
+  }
+
   checkRunEvent(
     action: "created" | "completed" | "rerequested" | "requested_action",
     owner: string,

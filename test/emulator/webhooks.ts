@@ -292,3 +292,20 @@ export async function sendWebhook(
   await res.arrayBuffer();
   return res.status;
 }
+
+/** `merge_group.checks_requested` for a group commit queued for PR `pr` onto `base` (a branch). */
+export function mergeGroupEvent(gh: GitHubEmulator, owner: string, repo: string, opts: { headSha: string; baseSha: string; pr: number; base?: string }): WebhookEvent<"merge_group"> {
+  const st = gh.state;
+  const r = st.repo(owner, repo);
+  const base = example("merge_group", "checks_requested");
+  const payload = common(gh, r, "github-merge-queue[bot]", base);
+  const branch = opts.base ?? "main";
+  payload.merge_group = {
+    ...(base.merge_group as Json),
+    head_sha: opts.headSha,
+    head_ref: `refs/heads/gh-readonly-queue/${branch}/pr-${opts.pr}-${opts.baseSha}`,
+    base_sha: opts.baseSha,
+    base_ref: `refs/heads/${branch}`,
+  };
+  return event("merge_group", payload);
+}
