@@ -12,6 +12,18 @@ const HTTP_TIMEOUTS = ["connect_timeout", "send_timeout", "read_timeout"];
 /** stream: `proxy_timeout` is 10m, `proxy_connect_timeout` 60s. */
 const STREAM_TIMEOUTS: Record<string, number> = { connect_timeout: 60_000, timeout: 600_000 };
 
+const indexes = new WeakMap<Directive[], Map<string, Directive>>();
+
+/** Each directive name's last occurrence in a block, indexed once: an http {} is shared by every route. */
+function lastByName(block: Directive[]): Map<string, Directive> {
+  let index = indexes.get(block);
+  if (!index) {
+    index = new Map(block.map((d) => [d.name, d]));
+    indexes.set(block, index);
+  }
+  return index;
+}
+
 /**
  * `levels` are the enclosing blocks' directives, outermost first. `pass` is the `*_pass`
  * directive that makes the route (its module prefix names the settings that apply).
@@ -20,8 +32,8 @@ export function routeResilience(levels: Directive[][], pass: Directive, stream: 
   const module = pass.name.replace(/_pass$/, "");
   const find = (name: string): Directive | undefined => {
     for (let i = levels.length - 1; i >= 0; i--) {
-      const found = levels[i]!.filter((x) => x.name === name);
-      if (found.length > 0) return found[found.length - 1];
+      const found = lastByName(levels[i]!).get(name);
+      if (found) return found;
     }
     return undefined;
   };
