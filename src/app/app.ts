@@ -8,6 +8,7 @@ import { type AuditSink, fileAuditSink } from "./audit.js";
 import { badgeHandler, healthHandler } from "./badge.js";
 import { type Deps, evaluatePullRequest, REQUEST_TIMEOUT_MS } from "./evaluate.js";
 import { CHECK_NAME, readCheckState } from "./github/check-run.js";
+import { type CheckRun, type RepoGitHub, restGitHub } from "./github/context.js";
 import { guard, type Octokit, type RepoRef } from "./github/octokit.js";
 import { canWrite } from "./github/approvals.js";
 import { loadBasePolicy } from "./github/policy.js";
@@ -76,7 +77,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
     app.on("merge_group.checks_requested", async (ctx) => {
       const group = ctx.payload.merge_group;
       const ref = ctx.repo();
-      if (fresh(ctx)) queue.submit(`${ref.owner}/${ref.repo}@${group.head_sha}`.toLowerCase(), () => evaluateMergeGroup(ctx.octokit, ref, group, deps));
+      if (fresh(ctx)) queue.submit(`${ref.owner}/${ref.repo}@${group.head_sha}`.toLowerCase(), () => evaluateMergeGroup(restGitHub(ctx.octokit, ref), group, deps));
     });
     app.on("pull_request.closed", async (ctx) => {
       badges.get(ctx.payload.repository.full_name)?.pulls.delete(ctx.payload.pull_request.number);
@@ -93,7 +94,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       if (!ctx.payload.issue.pull_request || !RECHECK_COMMAND.test(ctx.payload.comment.body) || !fresh(ctx)) return;
       // Anyone can comment; only people who could merge may make the app spend an evaluation.
       const login = ctx.payload.comment.user?.login;
-      if (!login || !(await canWrite(ctx.octokit, ctx.repo(), login))) return;
+      if (!login || !(await canWrite(restGitHub(ctx.octokit, ctx.repo()), login))) return;
       evaluate(ctx.octokit, ctx.repo(), ctx.payload.issue.number, "/lb-review recheck");
     });
     app.on("membership", async (ctx) => {
@@ -109,7 +110,7 @@ export function createApp(options: AppOptions = {}): ApplicationFunction {
       const touched = ctx.payload.commits.flatMap((c) => [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])]);
       const known = badges.get(repo.full_name)?.pools !== undefined;
       if (known && !touched.some((p) => isCandidatePath(p, DEFAULT_POLICY))) return;
-      await refreshDefaultBranch(ctx.octokit, ctx.repo(), ctx.payload.after, repo.private, badges, deps.blobs, deps.analyze);
+      await refreshDefaultBranch(restGitHub(ctx.octokit, ctx.repo()), ctx.payload.after, repo.private, badges, deps.blobs, deps.analyze);
     });
 
     // A run left in progress by a crash or a restart would block its PR until the next event.
@@ -125,13 +126,7 @@ async function resumeUnfinished(app: Probot, evaluate: (octokit: Octokit, ref: R
   const jwt = await app.auth();
   for (const installation of await jwt.paginate(jwt.rest.apps.listInstallations, { per_page: 100 })) {
     const octokit = (await app.auth(installation.id)) as Octokit;
-    for (const r of await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 })) {
-      const ref = { owner: r.owner.login, repo: r.name };
-      for (const pr of await octokit.paginate(octokit.rest.pulls.list, { ...ref, state: "open", per_page: 100 })) {
-        const { data } = await octokit.rest.checks.listForRef({ ...ref, ref: pr.head.sha, check_name: CHECK_NAME, filter: "latest", per_page: 1 });
-        if (data.check_runs[0] && data.check_runs[0].status !== "completed") evaluate(octokit, ref, pr.number, "a restart of lb-review");
-      }
-    }
+    for (const { ref, number, run } of await openRuns(octokit)) if (run && run.status !== "completed") evaluate(octokit, ref, number, "a restart of lb-review");
   }
 }
 
@@ -139,29 +134,32 @@ async function resumeUnfinished(app: Probot, evaluate: (octokit: Octokit, ref: R
 async function pullsForSha(ctx: Context<"check_run">, sha: string): Promise<number[]> {
   const listed = ctx.payload.check_run.pull_requests.map((p) => p.number);
   if (listed.length > 0) return listed;
-  const open = await ctx.octokit.paginate(ctx.octokit.rest.pulls.list, { ...ctx.repo(), state: "open", per_page: 100 });
-  return open.filter((p) => p.head.sha === sha).map((p) => p.number);
+  return (await restGitHub(ctx.octokit, ctx.repo()).openPulls()).filter((p) => p.headSha === sha).map((p) => p.number);
 }
 
 /** Open PRs of the installation's repositories whose lb-review check waits on this team ("org/slug"). */
 async function pullsWaitingOn(octokit: Octokit, org: string, team: string): Promise<[RepoRef, number][]> {
+  return (await openRuns(octokit, org))
+    .filter(({ run }) => run && run.conclusion !== "success" && readCheckState(run.external_id).waitingOn.includes(team))
+    .map(({ ref, number }) => [ref, number]);
+}
+
+/** Every open PR of the installation's repositories (of `owner` only, if given), with its latest lb-review run. */
+async function openRuns(octokit: Octokit, owner?: string): Promise<{ ref: RepoRef; number: number; run: CheckRun | undefined }[]> {
   const repos = await octokit.paginate(octokit.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
-  const out: [RepoRef, number][] = [];
-  for (const r of repos.filter((x) => x.owner.login.toLowerCase() === org.toLowerCase())) {
-    const ref = { owner: r.owner.login, repo: r.name };
-    for (const pr of await octokit.paginate(octokit.rest.pulls.list, { ...ref, state: "open", per_page: 100 })) {
-      const { data } = await octokit.rest.checks.listForRef({ ...ref, ref: pr.head.sha, check_name: CHECK_NAME, filter: "latest", per_page: 1 });
-      const run = data.check_runs[0];
-      if (run && run.conclusion !== "success" && readCheckState(run.external_id).waitingOn.includes(team)) out.push([ref, pr.number]);
-    }
+  const out: { ref: RepoRef; number: number; run: CheckRun | undefined }[] = [];
+  for (const r of repos.filter((x) => owner === undefined || x.owner.login.toLowerCase() === owner.toLowerCase())) {
+    const gh = restGitHub(octokit, { owner: r.owner.login, repo: r.name });
+    for (const pr of await gh.openPulls()) out.push({ ref: gh.ref, number: pr.number, run: await gh.latestCheck(pr.headSha, CHECK_NAME) });
   }
   return out;
 }
 
-async function refreshDefaultBranch(octokit: Octokit, ref: RepoRef, sha: string, isPrivate: boolean, badges: BadgeStore, blobs: BlobCache, analyzer: Analyzer): Promise<void> {
-  const tree = await readTree(octokit, ref, sha);
-  const policy = await loadBasePolicy(octokit, ref, sha, tree, blobs);
-  const files = await readEntries(octokit, ref, candidates(tree, policy.policy), blobs);
+async function refreshDefaultBranch(gh: RepoGitHub, sha: string, isPrivate: boolean, badges: BadgeStore, blobs: BlobCache, analyzer: Analyzer): Promise<void> {
+  const ref = gh.ref;
+  const tree = await readTree(gh, sha);
+  const policy = await loadBasePolicy(gh, sha, tree, blobs);
+  const files = await readEntries(gh, candidates(tree, policy.policy), blobs);
   const analysis = await analyzer([], files, policy);
   const state = badges.repo(`${ref.owner}/${ref.repo}`, isPrivate);
   state.pools = analysis.changes.pools.length;

@@ -13,6 +13,7 @@ import type { AuditSink } from "./audit.js";
 import { gatherFacts } from "./github/approvals.js";
 import { failCheck, finishCheck, noteCheck, startCheck } from "./github/check-run.js";
 import { findSticky, syncInline, writeSticky } from "./github/comments.js";
+import { type RepoGitHub, restGitHub } from "./github/context.js";
 import { guard, isStatus, NotEvaluated, type Octokit, type RepoRef } from "./github/octokit.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { fetchPull, headSha, type PullInfo } from "./github/pull.js";
@@ -41,32 +42,33 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
   const timer = setTimeout(() => deadline.abort(), deps.deadlineMs ?? EVALUATION_DEADLINE_MS);
   guard(octokit, deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, deadline.signal);
   try {
-    await evaluateWithin(octokit, ref, number, deps, trigger, deadline.signal);
+    await evaluateWithin(restGitHub(octokit, ref), number, deps, trigger, deadline.signal, () => guard(octokit, deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS));
   } finally {
     clearTimeout(timer);
     guard(octokit, deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
   }
 }
 
-async function evaluateWithin(octokit: Octokit, ref: RepoRef, number: number, deps: Deps, trigger: string, deadline: AbortSignal): Promise<void> {
-  const { data: pr } = await octokit.rest.pulls.get({ ...ref, pull_number: number });
+async function evaluateWithin(gh: RepoGitHub, number: number, deps: Deps, trigger: string, deadline: AbortSignal, lift: () => void): Promise<void> {
+  const ref = gh.ref;
+  const pr = await gh.pull(number);
   if (pr.state !== "open") return;
   const sha = pr.head.sha;
-  const checkId = await startCheck(octokit, ref, sha);
+  const checkId = await startCheck(gh, sha);
   const base = { at: new Date().toISOString(), repo: `${ref.owner}/${ref.repo}`, pr: number, headSha: sha };
   try {
-    const pull = await fetchPull(octokit, ref, pr);
-    const policy = await loadBasePolicy(octokit, ref, pull.baseSha, await readTree(octokit, ref, pull.baseSha), deps.blobs);
+    const pull = await fetchPull(gh, pr);
+    const policy = await loadBasePolicy(gh, pull.baseSha, await readTree(gh, pull.baseSha), deps.blobs);
     if (policy.diagnostics.length > 0) {
       const errors = policy.diagnostics.map((d) => `- \`${d.loc.file}:${d.loc.line}\`: ${d.message}`).join("\n");
       throw new NotEvaluated(`The policy file on the base branch \`${pull.baseRef}\` is invalid:\n\n${errors}`);
     }
-    const { analysis, lbChangedSince } = await analyzeCommits(octokit, ref, pull.mergeBase, pull.headSha, policy, deps);
+    const { analysis, lbChangedSince } = await analyzeCommits(gh, pull.mergeBase, pull.headSha, policy, deps);
     const report = toJsonReport(analysis);
-    const { status: approvals, stale } = await evaluateTiers(octokit, ref, pull, policy, analysis.approvals, lbChangedSince);
+    const { status: approvals, stale } = await evaluateTiers(gh, pull, policy, analysis.approvals, lbChangedSince);
     const out = checkOutput(report, approvals, ref.owner);
     const waitingOn = approvals.tiers.filter((t) => !t.satisfied).flatMap((t) => t.teams.map((team) => (team.includes("/") ? team : `${ref.owner}/${team}`)));
-    await finishCheck(octokit, ref, checkId, out, { waitingOn: [...new Set(waitingOn)].map((t) => t.toLowerCase()) });
+    await finishCheck(gh, checkId, out, { waitingOn: [...new Set(waitingOn)].map((t) => t.toLowerCase()) });
     const record = {
       ...base,
       risk: analysis.risk,
@@ -76,16 +78,16 @@ async function evaluateWithin(octokit: Octokit, ref: RepoRef, number: number, de
       approvalsRejected: approvals.rejected,
     };
     // A slow run for an old head must not overwrite what a newer run says in the shared comment.
-    if ((await headSha(octokit, ref, number)) !== sha) return deps.audit({ ...record, outcome: "stale" });
+    if ((await headSha(gh, number)) !== sha) return deps.audit({ ...record, outcome: "stale" });
     // The verdict is written; what follows is for people, and never changes it.
-    const failed = await postToPull(octokit, ref, pull, report, approvals, analysis.findings, deps.botLogin);
+    const failed = await postToPull(gh, pull, report, approvals, analysis.findings, deps.botLogin);
     if (policy.policy.dismissStaleApprovals && stale.length > 0) {
-      const error = await dismiss(octokit, ref, pull, stale);
+      const error = await dismiss(gh, pull, stale);
       if (error) failed.push(error);
     }
     if (failed.length > 0) {
       deps.log.warn({ pr: number, failed }, "lb-review could not post everything");
-      await noteCheck(octokit, ref, checkId, out, `Not posted, retried at the next evaluation: ${failed.join("; ")}.`);
+      await noteCheck(gh, checkId, out, `Not posted, retried at the next evaluation: ${failed.join("; ")}.`);
     }
     // Tiers are not additive (one reviewer can satisfy several): show the one still open.
     const tier = approvals.tiers.find((t) => !t.satisfied) ?? approvals.tiers[0];
@@ -105,8 +107,8 @@ async function evaluateWithin(octokit: Octokit, ref: RepoRef, number: number, de
     const reason = `Could not evaluate after ${trigger}: ${why}`;
     deps.log.warn({ err: e, pr: number }, "lb-review could not evaluate");
     // The failure itself must get through, deadline or not.
-    guard(octokit, deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS);
-    await failCheck(octokit, ref, checkId, reason);
+    lift();
+    await failCheck(gh, checkId, reason);
     deps.audit({ ...base, outcome: "not-evaluated", reason });
     if (!(e instanceof NotEvaluated)) throw e;
   }
@@ -117,20 +119,20 @@ function duration(ms: number): string {
 }
 
 /** The same files the CLI reads on the same two commits: whole trees, every candidate path. */
-export async function analyzeCommits(octokit: Octokit, ref: RepoRef, base: string, head: string, policy: LoadedPolicy, deps: Deps) {
+export async function analyzeCommits(gh: RepoGitHub, base: string, head: string, policy: LoadedPolicy, deps: Deps) {
   const cache = deps.blobs;
-  const [baseTree, headTree] = await Promise.all([readTree(octokit, ref, base), readTree(octokit, ref, head)]);
+  const [baseTree, headTree] = await Promise.all([readTree(gh, base), readTree(gh, head)]);
   const baseEntries = candidates(baseTree, policy.policy);
   const headEntries = candidates(headTree, policy.policy);
-  const [before, after] = await Promise.all([readEntries(octokit, ref, baseEntries, cache), readEntries(octokit, ref, headEntries, cache)]);
+  const [before, after] = await Promise.all([readEntries(gh, baseEntries, cache), readEntries(gh, headEntries, cache)]);
   const analysis = await deps.analyze(before, after, policy);
   // The files recognised as load-balancer config in either version; a CI workflow's YAML is not.
   const lbPaths = new Set([...analysis.changes.before.models, ...analysis.changes.after.models].map((m) => m.file));
-  const read = { octokit, ref, cache, policy: policy.policy };
+  const read = { gh, cache, policy: policy.policy };
   /** Whether another commit's load-balancer content differs from the head's, byte for byte. */
   const lbChangedSince = async (commit: string) => {
     try {
-      return await lbContentDiffers(read, headEntries, candidates(await readTree(octokit, ref, commit), policy.policy), lbPaths);
+      return await lbContentDiffers(read, headEntries, candidates(await readTree(gh, commit), policy.policy), lbPaths);
     } catch (e) {
       // A commit that is gone (force-push, garbage-collected) approved nothing here.
       if (isStatus(e, 404) || isStatus(e, 422)) return true;
@@ -141,25 +143,24 @@ export async function analyzeCommits(octokit: Octokit, ref: RepoRef, base: strin
 }
 
 async function evaluateTiers(
-  octokit: Octokit,
-  ref: RepoRef,
+  gh: RepoGitHub,
   pull: PullInfo,
   policy: LoadedPolicy,
   required: ReturnType<typeof analyze>["approvals"],
   lbChangedSince: (commit: string) => Promise<boolean>,
 ): Promise<{ status: ApprovalStatus; stale: Review[] }> {
   if (required.length === 0) return { status: evaluateApprovals([], emptyFacts(pull)), stale: [] };
-  const facts = await gatherFacts(octokit, ref, { required, pull, excludeContributors: policy.policy.excludeContributors, lbChangedSince });
+  const facts = await gatherFacts(gh, { required, pull, excludeContributors: policy.policy.excludeContributors, lbChangedSince });
   const stale = facts.reviews.filter((r) => r.state === "APPROVED" && r.id !== undefined && facts.staleCommits.has(r.commitId));
   return { status: evaluateApprovals(required, facts), stale };
 }
 
 /** Dismisses on GitHub the approvals the staleness rule voided, so the PR page says what the check says. */
-async function dismiss(octokit: Octokit, ref: RepoRef, pull: PullInfo, stale: Review[]): Promise<string | null> {
+async function dismiss(gh: RepoGitHub, pull: PullInfo, stale: Review[]): Promise<string | null> {
   try {
     for (const r of stale) {
       const message = `lb-review: the load-balancer config changed since this approval of ${r.commitId.slice(0, 7)}; it no longer counts.`;
-      await octokit.rest.pulls.dismissReview({ ...ref, pull_number: pull.number, review_id: r.id!, message });
+      await gh.dismissReview(pull.number, r.id!, message);
     }
     return null;
   } catch (e) {
@@ -176,8 +177,7 @@ function emptyFacts(pull: PullInfo) {
  * fails is named in the result, and the others are still posted.
  */
 async function postToPull(
-  octokit: Octokit,
-  ref: RepoRef,
+  gh: RepoGitHub,
   pull: PullInfo,
   report: ReturnType<typeof toJsonReport>,
   approvals: ApprovalStatus,
@@ -195,18 +195,18 @@ async function postToPull(
   // Without its own comment the app cannot know whom it asked already: ask nobody this time.
   const bot = await botLogin().catch((e: Error) => void failed.push(`the app's own login (${e.message})`));
   if (bot === undefined) return failed;
-  const found = await findSticky(octokit, ref, pull.number, bot).then(
+  const found = await findSticky(gh, pull.number, bot).then(
     (sticky) => ({ sticky }),
     (e: Error) => void failed.push(`the summary comment (${e.message})`),
   );
   if (found) {
     const requested = new Set(found.sticky?.meta?.requested ?? []);
-    await attempt("the review request", () => requestReviewers(octokit, ref, pull, approvals, requested));
+    await attempt("the review request", () => requestReviewers(gh, pull, approvals, requested));
     const blob = (file: string, line: number) => `${pull.htmlUrl.replace(/\/pull\/\d+$/, "")}/blob/${pull.headSha}/${file}#L${line}`;
-    const body = commentBody(report, approvals, ref.owner, { sha: pull.headSha, requested: [...requested].sort() }, blob);
-    await attempt("the summary comment", () => writeSticky(octokit, ref, pull.number, found.sticky, body));
+    const body = commentBody(report, approvals, gh.ref.owner, { sha: pull.headSha, requested: [...requested].sort() }, blob);
+    await attempt("the summary comment", () => writeSticky(gh, pull.number, found.sticky, body));
   }
-  await attempt("the inline comments", () => syncInline(octokit, ref, pull, findings, bot));
+  await attempt("the inline comments", () => syncInline(gh, pull, findings, bot));
   return failed;
 }
 
@@ -214,7 +214,7 @@ async function postToPull(
  * Asks the required teams and users once each. Recorded in the app's own comment only once the
  * request went through: a failed request is made again at the next evaluation, never lost.
  */
-async function requestReviewers(octokit: Octokit, ref: RepoRef, pull: PullInfo, approvals: ApprovalStatus, requested: Set<string>): Promise<void> {
+async function requestReviewers(gh: RepoGitHub, pull: PullInfo, approvals: ApprovalStatus, requested: Set<string>): Promise<void> {
   const teams = new Set<string>();
   const users = new Set<string>();
   for (const t of approvals.tiers.filter((x) => !x.satisfied)) {
@@ -222,9 +222,9 @@ async function requestReviewers(octokit: Octokit, ref: RepoRef, pull: PullInfo, 
     for (const user of t.users) if (!requested.has(`user:${user}`) && user.toLowerCase() !== pull.author.toLowerCase()) users.add(user);
   }
   if (teams.size === 0 && users.size === 0) return;
-  const slugs = [...teams].filter((t) => !t.includes("/") || t.startsWith(`${ref.owner}/`)).map((t) => t.split("/").pop()!);
+  const slugs = [...teams].filter((t) => !t.includes("/") || t.startsWith(`${gh.ref.owner}/`)).map((t) => t.split("/").pop()!);
   try {
-    await octokit.rest.pulls.requestReviewers({ ...ref, pull_number: pull.number, reviewers: [...users], team_reviewers: slugs });
+    await gh.requestReviewers(pull.number, [...users], slugs);
   } catch (e) {
     // 422: a team or user that cannot be asked (no access); asking again would fail the same way.
     if (!isStatus(e, 422)) throw e;

@@ -8,7 +8,8 @@ import { checkOutput } from "../report/github.js";
 import { toJsonReport } from "../report/json.js";
 import { analyzeCommits, type Deps } from "./evaluate.js";
 import { CHECK_NAME, failCheck, finishCheck, startCheck } from "./github/check-run.js";
-import { NotEvaluated, type Octokit, type RepoRef } from "./github/octokit.js";
+import type { RepoGitHub } from "./github/context.js";
+import { NotEvaluated } from "./github/octokit.js";
 import { loadBasePolicy } from "./github/policy.js";
 import { readTree } from "./github/tree.js";
 
@@ -18,21 +19,21 @@ export interface MergeGroup {
   base_sha: string;
 }
 
-export async function evaluateMergeGroup(octokit: Octokit, ref: RepoRef, group: MergeGroup, deps: Deps): Promise<void> {
-  const checkId = await startCheck(octokit, ref, group.head_sha);
+export async function evaluateMergeGroup(gh: RepoGitHub, group: MergeGroup, deps: Deps): Promise<void> {
+  const checkId = await startCheck(gh, group.head_sha);
   try {
-    const policy = await loadBasePolicy(octokit, ref, group.base_sha, await readTree(octokit, ref, group.base_sha), deps.blobs);
+    const policy = await loadBasePolicy(gh, group.base_sha, await readTree(gh, group.base_sha), deps.blobs);
     if (policy.diagnostics.length > 0) throw new NotEvaluated("the policy file on the base branch is invalid");
-    const { analysis, lbChangedSince } = await analyzeCommits(octokit, ref, group.base_sha, group.head_sha, policy, deps);
-    const out = checkOutput(toJsonReport(analysis), { tiers: [], satisfied: true, counted: [], rejected: [] }, ref.owner);
-    if (analysis.approvals.length === 0) return await finishCheck(octokit, ref, checkId, { ...out, conclusion: "success" }, { waitingOn: [] });
-    const why = await approvedIn(octokit, ref, group, lbChangedSince);
+    const { analysis, lbChangedSince } = await analyzeCommits(gh, group.base_sha, group.head_sha, policy, deps);
+    const out = checkOutput(toJsonReport(analysis), { tiers: [], satisfied: true, counted: [], rejected: [] }, gh.ref.owner);
+    if (analysis.approvals.length === 0) return await finishCheck(gh, checkId, { ...out, conclusion: "success" }, { waitingOn: [] });
+    const why = await approvedIn(gh, group, lbChangedSince);
     const title = why.pr !== null && why.ok ? `${titleOf(analysis)}: approved in #${why.pr}` : `${titleOf(analysis)}: not approved for this merge group`;
     const summary = `${why.reason}\n\n${out.summary}`;
-    await finishCheck(octokit, ref, checkId, { ...out, title, summary, conclusion: why.ok ? "success" : "failure" }, { waitingOn: [] });
+    await finishCheck(gh, checkId, { ...out, title, summary, conclusion: why.ok ? "success" : "failure" }, { waitingOn: [] });
   } catch (e) {
     const reason = e instanceof NotEvaluated ? e.message : `GitHub or lb-review failed (${(e as Error).message})`;
-    await failCheck(octokit, ref, checkId, `Could not evaluate the merge group: ${reason}`);
+    await failCheck(gh, checkId, `Could not evaluate the merge group: ${reason}`);
     if (!(e instanceof NotEvaluated)) throw e;
   }
 }
@@ -42,12 +43,11 @@ function titleOf(a: Analysis): string {
 }
 
 /** The queued PR (named in the group's ref), if its passing check covers exactly this config. */
-async function approvedIn(octokit: Octokit, ref: RepoRef, group: MergeGroup, lbChangedSince: (commit: string) => Promise<boolean>) {
+async function approvedIn(gh: RepoGitHub, group: MergeGroup, lbChangedSince: (commit: string) => Promise<boolean>) {
   const pr = Number(/\/pr-(\d+)-[0-9a-f]+$/.exec(group.head_ref)?.[1] ?? NaN);
   if (!Number.isInteger(pr)) return { pr: null, ok: false, reason: "The merge group does not name its pull request." };
-  const { data } = await octokit.rest.pulls.get({ ...ref, pull_number: pr });
-  const { data: checks } = await octokit.rest.checks.listForRef({ ...ref, ref: data.head.sha, check_name: CHECK_NAME, filter: "latest", per_page: 1 });
-  if (checks.check_runs[0]?.conclusion !== "success") return { pr, ok: false, reason: `#${pr}'s own lb-review check has not passed.` };
+  const data = await gh.pull(pr);
+  if ((await gh.latestCheck(data.head.sha, CHECK_NAME))?.conclusion !== "success") return { pr, ok: false, reason: `#${pr}'s own lb-review check has not passed.` };
   if (await lbChangedSince(data.head.sha)) {
     return { pr, ok: false, reason: `The group's load-balancer config differs from what was approved in #${pr} (other queued changes touch it too); approve them together or queue them apart.` };
   }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { Finding } from "../../engine/analyze.js";
 import { COMMENT_MARKER, type CommentMeta, parseCommentMeta } from "../../report/github.js";
 import { escapeMd } from "../../report/markdown.js";
-import type { Octokit, RepoRef } from "./octokit.js";
+import type { RepoGitHub } from "./context.js";
 import type { PullInfo } from "./pull.js";
 
 export interface Sticky {
@@ -20,16 +20,16 @@ export interface Sticky {
  * The app's own summary: its marker *and* its author. Anyone can paste the marker into a
  * comment; only the app's bot can write as the app, so nobody else can plant its state.
  */
-export async function findSticky(octokit: Octokit, ref: RepoRef, number: number, bot: string): Promise<Sticky | null> {
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...ref, issue_number: number, per_page: 100 });
+export async function findSticky(gh: RepoGitHub, number: number, bot: string): Promise<Sticky | null> {
+  const comments = await gh.issueComments(number);
   const mine = comments.find((c) => c.user?.login === bot && c.body?.startsWith(COMMENT_MARKER));
   return mine ? { id: mine.id, body: mine.body!, meta: parseCommentMeta(mine.body!) } : null;
 }
 
-export async function writeSticky(octokit: Octokit, ref: RepoRef, number: number, existing: Sticky | null, body: string): Promise<void> {
+export async function writeSticky(gh: RepoGitHub, number: number, existing: Sticky | null, body: string): Promise<void> {
   if (existing?.body === body) return;
-  if (existing) await octokit.rest.issues.updateComment({ ...ref, comment_id: existing.id, body });
-  else await octokit.rest.issues.createComment({ ...ref, issue_number: number, body });
+  if (existing) await gh.updateComment(existing.id, body);
+  else await gh.createComment(number, body);
 }
 
 /** Inline comments per evaluation: more would trip GitHub's secondary rate limits. */
@@ -66,8 +66,8 @@ export function placeInline(findings: Finding[], pull: PullInfo): Placed[] {
  * Posts the new inline comments as one review (file-level ones, which reviews cannot carry, one
  * by one), edits those whose text changed, and marks the app's own that no longer apply.
  */
-export async function syncInline(octokit: Octokit, ref: RepoRef, pull: PullInfo, findings: Finding[], bot: string): Promise<void> {
-  const existing = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...ref, pull_number: pull.number, per_page: 100 });
+export async function syncInline(gh: RepoGitHub, pull: PullInfo, findings: Finding[], bot: string): Promise<void> {
+  const existing = await gh.reviewComments(pull.number);
   const ours = new Map(existing.flatMap((c) => (c.user?.login === bot && c.body.match(FP) ? [[c.body.match(FP)![1]!, c] as const] : [])));
   const wanted = placeInline(findings, pull).filter((p) => pull.diffLines.has(p.path));
   const fresh: { p: Placed; body: string }[] = [];
@@ -76,21 +76,20 @@ export async function syncInline(octokit: Octokit, ref: RepoRef, pull: PullInfo,
     const old = ours.get(p.fingerprint);
     // A finding that comes back after being resolved gets its comment back, not a second one.
     if (old) {
-      if (old.body !== body) await octokit.rest.pulls.updateReviewComment({ ...ref, comment_id: old.id, body });
+      if (old.body !== body) await gh.updateReviewComment(old.id, body);
     } else if (fresh.length < MAX_INLINE) fresh.push({ p, body });
   }
   const onLines = fresh.filter((x) => x.p.line !== null);
   if (onLines.length > 0) {
-    const comments = onLines.map((x) => ({ path: x.p.path, line: x.p.line!, side: "RIGHT" as const, body: x.body }));
-    await octokit.rest.pulls.createReview({ ...ref, pull_number: pull.number, commit_id: pull.headSha, event: "COMMENT", comments });
+    await gh.createReview(pull.number, pull.headSha, onLines.map((x) => ({ path: x.p.path, line: x.p.line!, side: "RIGHT" as const, body: x.body })));
   }
   for (const x of fresh.filter((y) => y.p.line === null)) {
-    await octokit.rest.pulls.createReviewComment({ ...ref, pull_number: pull.number, commit_id: pull.headSha, path: x.p.path, body: x.body, subject_type: "file" });
+    await gh.createFileComment(pull.number, pull.headSha, x.p.path, x.body);
   }
   const keep = new Set(wanted.map((p) => p.fingerprint));
   for (const [fp, c] of ours) {
     if (keep.has(fp) || c.body.startsWith("✅ Resolved")) continue;
     const body = `✅ Resolved in ${pull.headSha.slice(0, 7)}: this finding no longer applies.\n\n<details><summary>Was</summary>\n\n${c.body}\n</details>`;
-    await octokit.rest.pulls.updateReviewComment({ ...ref, comment_id: c.id, body });
+    await gh.updateReviewComment(c.id, body);
   }
 }

@@ -7,16 +7,17 @@
  * in LB_REVIEW_EXTENDS_ORGS.
  */
 import { type LoadedPolicy, loadPolicy, loadPolicyData, POLICY_PATH } from "../../policy/load.js";
-import { NotEvaluated, type Octokit, type RepoRef } from "./octokit.js";
+import type { RepoGitHub } from "./context.js";
+import { NotEvaluated } from "./octokit.js";
 import { type BlobCache, blobText, type Tree } from "./tree.js";
 
-export async function loadBasePolicy(octokit: Octokit, ref: RepoRef, commit: string, tree: Tree, cache: BlobCache): Promise<LoadedPolicy> {
+export async function loadBasePolicy(gh: RepoGitHub, commit: string, tree: Tree, cache: BlobCache): Promise<LoadedPolicy> {
   const sha = tree.get(POLICY_PATH);
-  const own = sha === undefined ? null : await blobText(octokit, ref, sha, cache);
+  const own = sha === undefined ? null : await blobText(gh, sha, cache);
   // A self-contained file is validated from its text, so every error names its line.
   if (own !== null && !/^_extends\s*:/m.test(own)) return loadPolicy(own, POLICY_PATH);
-  if (own !== null) checkExtends(own, ref.owner);
-  const { config } = await octokit.config.get({ ...ref, path: POLICY_PATH, branch: commit });
+  if (own !== null) checkExtends(own, gh.ref.owner);
+  const config = await gh.inheritedConfig(POLICY_PATH, commit);
   if (own === null && Object.keys(config).length === 0) return loadPolicy(null);
   const { _extends: _ignored, ...merged } = config as Record<string, unknown>;
   return loadPolicyData(merged, POLICY_PATH);

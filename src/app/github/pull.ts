@@ -1,5 +1,6 @@
 /** The pull request as GitHub has it now: never trust a webhook payload's copy. */
-import { NotEvaluated, type Octokit, type RepoRef } from "./octokit.js";
+import type { Pull, RepoGitHub } from "./context.js";
+import { NotEvaluated } from "./octokit.js";
 
 /** GitHub lists at most 3,000 files of a pull request. */
 export const MAX_PR_FILES = 3000;
@@ -17,16 +18,13 @@ export interface PullInfo {
   diffLines: Map<string, Set<number>>;
 }
 
-type Pull = Awaited<ReturnType<Octokit["rest"]["pulls"]["get"]>>["data"];
-
 /** Completes the pull request the caller fetched with its files and merge base. */
-export async function fetchPull(octokit: Octokit, ref: RepoRef, pr: Pull): Promise<PullInfo> {
+export async function fetchPull(gh: RepoGitHub, pr: Pull): Promise<PullInfo> {
   const number = pr.number;
   if (pr.changed_files > MAX_PR_FILES) {
     throw new NotEvaluated(`this pull request changes ${pr.changed_files} files; GitHub lists only ${MAX_PR_FILES}, so it cannot be reviewed in full`);
   }
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...ref, pull_number: number, per_page: 100 });
-  const { data: cmp } = await octokit.rest.repos.compareCommitsWithBasehead({ ...ref, basehead: `${pr.base.sha}...${pr.head.sha}`, per_page: 1 });
+  const [files, mergeBase] = await Promise.all([gh.pullFiles(number), gh.mergeBase(pr.base.sha, pr.head.sha)]);
   return {
     number,
     author: pr.user?.login ?? "",
@@ -34,14 +32,14 @@ export async function fetchPull(octokit: Octokit, ref: RepoRef, pr: Pull): Promi
     headSha: pr.head.sha,
     baseSha: pr.base.sha,
     baseRef: pr.base.ref,
-    mergeBase: cmp.merge_base_commit?.sha ?? pr.base.sha,
+    mergeBase: mergeBase ?? pr.base.sha,
     htmlUrl: pr.html_url,
     diffLines: new Map(files.map((f) => [f.filename, patchLines(f.patch)])),
   };
 }
 
-export async function headSha(octokit: Octokit, ref: RepoRef, number: number): Promise<string> {
-  return (await octokit.rest.pulls.get({ ...ref, pull_number: number })).data.head.sha;
+export async function headSha(gh: RepoGitHub, number: number): Promise<string> {
+  return (await gh.pull(number)).head.sha;
 }
 
 /** New-side line numbers a review comment may target: added and context lines of each hunk. */

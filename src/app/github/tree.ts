@@ -5,7 +5,8 @@
 import type { SourceFile } from "../../engine/analyze.js";
 import { detectFormat, isCandidatePath } from "../../formats/detect.js";
 import type { Policy } from "../../policy/schema.js";
-import { NotEvaluated, type Octokit, type RepoRef } from "./octokit.js";
+import type { RepoGitHub } from "./context.js";
+import { NotEvaluated } from "./octokit.js";
 
 /** More candidate files than this is not a config change a person can review: fail closed. */
 export const MAX_CANDIDATES = 1000;
@@ -15,8 +16,8 @@ export const BLOB_CONCURRENCY = 8;
 /** path → blob SHA of every file of a commit. */
 export type Tree = Map<string, string>;
 
-export async function readTree(octokit: Octokit, ref: RepoRef, commit: string): Promise<Tree> {
-  const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: commit, recursive: "true" });
+export async function readTree(gh: RepoGitHub, commit: string): Promise<Tree> {
+  const data = await gh.tree(commit);
   if (data.truncated) throw new NotEvaluated(`the tree of ${commit.slice(0, 7)} is too large for GitHub to list in full`);
   return new Map(data.tree.filter((e) => e.type === "blob" && e.path && e.sha).map((e) => [e.path!, e.sha!]));
 }
@@ -60,23 +61,22 @@ export class BlobCache {
 }
 
 /** Reads the entries' blobs, at most BLOB_CONCURRENCY at a time, each SHA once. */
-export async function readEntries(octokit: Octokit, ref: RepoRef, entries: Tree, cache: BlobCache): Promise<SourceFile[]> {
+export async function readEntries(gh: RepoGitHub, entries: Tree, cache: BlobCache): Promise<SourceFile[]> {
   const list = [...entries];
   const texts = new Array<string>(list.length);
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < list.length; i = next++) texts[i] = await blobText(octokit, ref, list[i]![1], cache);
+    for (let i = next++; i < list.length; i = next++) texts[i] = await blobText(gh, list[i]![1], cache);
   };
   await Promise.all(Array.from({ length: Math.min(BLOB_CONCURRENCY, list.length) }, worker));
   return list.map(([path], i) => ({ path, text: texts[i]! }));
 }
 
-export async function blobText(octokit: Octokit, ref: RepoRef, sha: string, cache: BlobCache): Promise<string> {
-  const key = `${ref.owner.toLowerCase()}/${sha}`;
+export async function blobText(gh: RepoGitHub, sha: string, cache: BlobCache): Promise<string> {
+  const key = `${gh.ref.owner.toLowerCase()}/${sha}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const { data } = await octokit.rest.git.getBlob({ ...ref, file_sha: sha });
-  const text = Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8").toString("utf8");
+  const text = await gh.blob(sha);
   cache.set(key, text);
   return text;
 }
@@ -88,7 +88,7 @@ export async function blobText(octokit: Octokit, ref: RepoRef, sha: string, cach
  * approved ancestor, or a rebase that changes config, is a difference.
  */
 export async function lbContentDiffers(
-  read: { octokit: Octokit; ref: RepoRef; cache: BlobCache; policy: Policy },
+  read: { gh: RepoGitHub; cache: BlobCache; policy: Policy },
   head: Tree,
   other: Tree,
   lbPaths: ReadonlySet<string>,
@@ -100,7 +100,7 @@ export async function lbContentDiffers(
     if (lbPaths.has(path)) return true;
     for (const sha of [a, b]) {
       if (sha === undefined) continue;
-      const text = await blobText(read.octokit, read.ref, sha, read.cache);
+      const text = await blobText(read.gh, sha, read.cache);
       if (detectFormat(path, text, read.policy)) return true;
     }
   }
