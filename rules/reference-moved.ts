@@ -9,10 +9,11 @@ export const referenceMoved: Rule = {
   severity: "high",
   title: "Reference now resolves to another file",
   description:
-    "A route's pool, or a Service's workload, is now taken from a different file than before, because its declaration left the file it came from while another file declares the same name.",
+    "A route's pool is now taken from a different file than before, because its declaration left the file it came from while another file declares the same name.",
   rationale:
     "Names repeat across a tree: per-environment copies, examples, old versions. When the declaration a route used is deleted, the reference silently falls to the next one found, which may not be deployed with it at all. The balancer would see a missing upstream or a Service without pods; the diff shows only a deletion.",
-  assumptions: "Files moved or renamed in the change count as the same file. Which file a name resolves to is decided as in ambiguous-reference.",
+  assumptions:
+    "Files moved or renamed in the change count as the same file. Which file a name resolves to is decided as in ambiguous-reference. Label selectors (a Service's pods) match wherever the workloads are declared and are not judged here.",
   formats: FORMATS,
   examples: {
     fires: {
@@ -31,7 +32,10 @@ export const referenceMoved: Rule = {
   check({ changes }) {
     const hits: RuleHit[] = [];
     const moved = (files: Iterable<string>) => new Set([...files].flatMap((f) => [f, ...(changes.moves.get(f) ?? [])]));
-    const jumped = (was: Set<string>, now: Set<string>) => was.size > 0 && now.size > 0 && ![...now].some((f) => moved(was).has(f));
+    // What each file still declares: a reference that merely found a nearer declaration did not lose its own.
+    const declared = new Set(changes.after.models.flatMap((m) => m.pools.map((p) => `${m.file}|${p.key}`)));
+    const jumped = (was: Set<string>, now: Set<string>, name: string) =>
+      was.size > 0 && now.size > 0 && ![...now].some((f) => moved(was).has(f)) && ![...moved(was)].some((f) => declared.has(`${f}|${name}`));
     for (const r of changes.routes) {
       if (!r.before || !r.after) continue;
       for (const t of r.after.targets) {
@@ -40,20 +44,7 @@ export const referenceMoved: Rule = {
         if (old?.kind !== "pool") continue;
         const was = filesOf(old.poolIds);
         const now = filesOf(t.poolIds);
-        if (jumped(was, now)) hits.push(hit(`${r.name}: "${t.name}"`, was, now, t.loc));
-      }
-    }
-    for (const p of changes.pools) {
-      if (!p.before?.selector || !p.after?.selector) continue;
-      const byWorkload = (backends: { replicaOf?: string | undefined; loc: Loc }[]) => {
-        const out = new Map<string, Set<string>>();
-        for (const b of backends) if (b.replicaOf !== undefined) out.set(b.replicaOf, (out.get(b.replicaOf) ?? new Set()).add(b.loc.file));
-        return out;
-      };
-      const was = byWorkload(p.before.backends);
-      for (const [name, now] of byWorkload(p.after.backends)) {
-        const before = was.get(name);
-        if (before && jumped(before, now)) hits.push(hit(`${p.name}: workload ${name}`, before, now, p.after.loc));
+        if (jumped(was, now, t.poolKey)) hits.push(hit(`${r.name}: "${t.name}"`, was, now, t.loc));
       }
     }
     return hits;

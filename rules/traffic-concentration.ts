@@ -1,7 +1,7 @@
 import { FORMATS } from "../src/model/types.js";
 import { z } from "zod";
 import { isWeighted, ownFirst, routeCauses, shareCauses, uniqueLocs } from "../src/diff/diff.js";
-import type { BackendShare, TargetShare } from "../src/diff/shares.js";
+import { activeCount, type BackendShare, type TargetShare } from "../src/diff/shares.js";
 import { backendName, percent, type Rule, type RuleHit } from "./rule.js";
 
 const options = z.strictObject({ threshold: z.number().gt(0).max(1).default(0.8) });
@@ -15,7 +15,7 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
   rationale:
     "This is the outage lb-review exists for: maintenance marks servers down and one under-sized server silently takes everything. The diff shows a few `down` flags; the effect is one machine carrying the whole site.",
   assumptions:
-    "Shares are the configured steady state: every backend not taken out (down, disabled, drained, weight 0) is healthy. Hashing and least-connections balancers are treated as proportional to weight. Pools new in this change are not judged, since nothing concentrated onto them. On a weighted route the severity is high instead of critical when the receiving target is known to have several active backends (a blue/green cut-over to a healthy fleet).",
+    "Shares are the configured steady state: every backend not taken out (down, disabled, drained, weight 0) is healthy. Hashing and least-connections balancers are treated as proportional to weight. Pools new in this change, or that served nothing before, are not judged, since nothing concentrated onto them. On a weighted route the severity is high instead of critical when the receiving target is known to have several active backends (a blue/green cut-over to a healthy fleet).",
   formats: FORMATS,
   options,
   examples: {
@@ -34,6 +34,8 @@ export const trafficConcentration: Rule<z.infer<typeof options>> = {
     const hits: RuleHit[] = [];
     for (const p of changes.pools) {
       if (!p.before || !p.after || !p.sharesBefore || !p.sharesAfter) continue;
+      // A pool that served nothing before and now has a backend gained one; nothing concentrated.
+      if (activeCount(p.sharesBefore) === 0) continue;
       const top = concentrated(p.sharesBefore, p.sharesAfter, threshold);
       if (!top) continue;
       const backend = p.after.backends.find((b) => b.id === top.after.id)!;

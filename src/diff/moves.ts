@@ -30,6 +30,17 @@ export function detectMoves(sources: Candidate[], added: Candidate[]): Map<strin
   return out;
 }
 
+/** Whether two texts are copies by the same rule as moves, each text's lines counted once. */
+export function copyJudge(texts: Map<string, string>): (a: string, b: string) => boolean {
+  const counts = new Map<string, Counts>();
+  const of = (path: string) => {
+    let c = counts.get(path);
+    if (!c) counts.set(path, (c = lineCounts(texts.get(path) ?? "")));
+    return c;
+  };
+  return (a, b) => similarity(of(a), of(b)) >= MOVE_SIMILARITY;
+}
+
 interface Counts {
   lines: Map<string, number>;
   total: number;

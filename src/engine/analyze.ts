@@ -5,7 +5,7 @@
 import { RULES } from "../../rules/index.js";
 import { type ChangeSet, diffVersions, type FileChange, uniqueLocs } from "../diff/diff.js";
 import { mapLines } from "../diff/lines.js";
-import { detectMoves } from "../diff/moves.js";
+import { copyJudge, detectMoves } from "../diff/moves.js";
 import { detectFormat } from "../formats/detect.js";
 import { parseConfig } from "../formats/index.js";
 import { includeMatcher } from "../model/includes.js";
@@ -85,7 +85,7 @@ function parseVersion(files: SourceFile[], formats: Map<string, Format>): Versio
     if (format) models.set(f.path, parseFile(format, f.path, f.text));
   }
   reparseStreamIncludes(files, models);
-  return link([...models.values()]);
+  return link([...models.values()], copyJudge(new Map(files.map((f) => [f.path, f.text]))));
 }
 
 function parseFile(format: Format, path: string, text: string, context?: "stream"): Model {

@@ -30,7 +30,10 @@ export const MAX_REPLICAS_EXPANDED = 1000;
 
 const NO_SCOPE: ReadonlySet<string> = new Set();
 
-export function link(models: Model[]): Version {
+/** Whether two files are copies of each other (at least half of their lines alike). */
+export type AreCopies = (a: string, b: string) => boolean;
+
+export function link(models: Model[], areCopies: AreCopies = () => false): Version {
   const pools = new Map<string, Pool>();
   const ids = new Map<object, string>();
   const byKey = new Map<string, Pool[]>();
@@ -50,7 +53,7 @@ export function link(models: Model[]): Version {
   }
   const scopes = includeScopes(models);
   const ambiguities: Ambiguity[] = [];
-  const copies = copiesOf(models);
+  const copies = copiesOf(models, areCopies);
   const select = selector(models.flatMap((m) => m.workloads));
   for (const p of pools.values()) {
     if (p.selector) p.backends = select(p, scopes.get(p.loc.file) ?? NO_SCOPE, copies("pool", p), ambiguities);
@@ -66,11 +69,12 @@ export function link(models: Model[]): Version {
 }
 
 /**
- * The files, other than its own, that declare a copy of an element (the same kind and key). A
- * declaration in such a file belongs to that copy, which is nearer to it: a decoy copy of a
- * whole file never lends its upstreams or Deployments to the original.
+ * The files, other than its own, that copy an element's file: they declare the same element
+ * (kind and key) and are mostly the same text. A declaration in such a file belongs to that
+ * copy, which is nearer to it: a decoy copy of a whole file never lends its upstreams or
+ * Deployments to the original. A file that merely declares the same Service is no copy.
  */
-function copiesOf(models: Model[]) {
+function copiesOf(models: Model[], areCopies: AreCopies) {
   const files = new Map<string, Set<string>>();
   const add = (k: string, file: string) => files.set(k, (files.get(k) ?? new Set()).add(file));
   for (const m of models) {
@@ -79,7 +83,7 @@ function copiesOf(models: Model[]) {
   }
   return (kind: "pool" | "route", x: { key: string; loc: Loc }): ReadonlySet<string> => {
     const all = files.get(`${kind}|${x.key}`);
-    return all && all.size > 1 ? new Set([...all].filter((f) => f !== x.loc.file)) : NO_SCOPE;
+    return all && all.size > 1 ? new Set([...all].filter((f) => f !== x.loc.file && areCopies(x.loc.file, f))) : NO_SCOPE;
   };
 }
 

@@ -216,3 +216,13 @@ describe("a reference never falls silently to another file's declaration", () =>
     expect(a.findings.find((f) => f.rule === "no-active-backend")).toMatchObject({ severity: "critical", file: "k8s/web.yaml" });
   });
 });
+
+describe("reference-moved only when the old declaration is gone", () => {
+  it("a new, nearer declaration beside an unchanged one is not a move", () => {
+    const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
+    const dep = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: web:1\n";
+    const files = [{ path: "k8s/svc/web.yaml", text: svc }, { path: "k8s/deploy/web.yaml", text: dep }];
+    const a = check(files, [...files, { path: "k8s/svc/web-deploy.yaml", text: dep }]);
+    expect(a.findings.filter((f) => f.rule === "reference-moved")).toEqual([]);
+  });
+});
