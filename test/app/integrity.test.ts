@@ -461,3 +461,17 @@ describe("merge queue groups", () => {
     expect((await group(n, { "README.md": "# shop\ndocs only\n" })).conclusion).toBe("success");
   });
 });
+
+describe("each thing read once", () => {
+  it("a blob shared by base and head, and a tree asked for twice, are fetched once", async () => {
+    h = await startHarness();
+    const n = incidentPull(h.gh);
+    h.gh.pushToPull("acme", "shop", n, { files: { "lb/storefront.conf": INCIDENT_BEFORE, "README.md": "# shop\ndocs\n" }, author: "alice" });
+    h.gh.clearRequests();
+    await h.send(h.gh.pullRequestEvent("synchronize", "acme", "shop", n));
+    const blobs = h.gh.requestsTo("GET", /\/git\/blobs\//).map((r) => r.path);
+    expect(blobs.length).toBe(new Set(blobs).size);
+    const trees = h.gh.requestsTo("GET", /\/git\/trees\//).map((r) => r.path);
+    expect(trees.length).toBe(new Set(trees).size);
+  });
+});

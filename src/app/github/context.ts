@@ -56,13 +56,23 @@ export interface RepoGitHub {
 
 export function restGitHub(octokit: Octokit, ref: RepoRef): RepoGitHub {
   const r = { ...ref };
+  // A commit's tree never changes: one request per commit and context (base and merge base are often one).
+  const trees = new Map<string, Promise<TreeListing>>();
   return {
     ref,
     pull: async (n) => (await octokit.rest.pulls.get({ ...r, pull_number: n })).data,
     pullFiles: (n) => octokit.paginate(octokit.rest.pulls.listFiles, { ...r, pull_number: n, per_page: 100 }),
     mergeBase: async (base, head) =>
       (await octokit.rest.repos.compareCommitsWithBasehead({ ...r, basehead: `${base}...${head}`, per_page: 1 })).data.merge_base_commit?.sha,
-    tree: async (commit) => (await octokit.rest.git.getTree({ ...r, tree_sha: commit, recursive: "true" })).data,
+    tree: (commit) => {
+      let tree = trees.get(commit);
+      if (!tree) {
+        tree = octokit.rest.git.getTree({ ...r, tree_sha: commit, recursive: "true" }).then((x) => x.data);
+        trees.set(commit, tree);
+        tree.catch(() => trees.delete(commit));
+      }
+      return tree;
+    },
     blob: async (sha) => {
       const { data } = await octokit.rest.git.getBlob({ ...r, file_sha: sha });
       return Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8").toString("utf8");

@@ -35,6 +35,8 @@ export function candidates(tree: Tree, policy: Policy): Tree {
  */
 export class BlobCache {
   private readonly texts = new Map<string, string>();
+  /** Reads under way: a blob asked for twice at once is fetched once. */
+  readonly pending = new Map<string, Promise<string>>();
   private bytes = 0;
 
   constructor(private readonly budget = 64 * 1024 * 1024) {}
@@ -76,7 +78,12 @@ export async function blobText(gh: RepoGitHub, sha: string, cache: BlobCache): P
   const key = `${gh.ref.owner.toLowerCase()}/${sha}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
-  const text = await gh.blob(sha);
+  let reading = cache.pending.get(key);
+  if (!reading) {
+    reading = gh.blob(sha).finally(() => cache.pending.delete(key));
+    cache.pending.set(key, reading);
+  }
+  const text = await reading;
   cache.set(key, text);
   return text;
 }
