@@ -49,7 +49,11 @@ export async function evaluatePullRequest(octokit: Octokit, ref: RepoRef, number
   }
 }
 
-async function evaluateWithin(gh: RepoGitHub, number: number, deps: Deps, trigger: string, deadline: AbortSignal, lift: () => void): Promise<void> {
+/**
+ * One evaluation through any RepoGitHub: the REST one in production, a fake in unit tests.
+ * `lift` removes the deadline from requests so the failure itself can be written.
+ */
+export async function evaluateWithin(gh: RepoGitHub, number: number, deps: Deps, trigger: string, deadline: AbortSignal, lift: () => void = () => {}): Promise<void> {
   const ref = gh.ref;
   const pr = await gh.pull(number);
   if (pr.state !== "open") return;
