@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { badgeToken } from "../../src/app/badge.js";
-import { type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck, startHarness } from "./harness.js";
+import { expectSameVerdictAsCli, type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck, startHarness } from "./harness.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -237,6 +237,7 @@ describe("events and delivery", () => {
     const count = h.audit.length;
     await h.send(event);
     expect(h.audit.length).toBe(count + 1);
+    expectSameVerdictAsCli(h, "acme", "shop", n);
   });
 
   it("passes a pull request that touches no load-balancer config", async () => {
@@ -246,6 +247,7 @@ describe("events and delivery", () => {
     const n = h.gh.openPull("acme", "shop", { head: { branch: "docs" }, base: "main", user: "alice" });
     await h.send(opened(n));
     expect(lastCheck(h.gh)).toMatchObject({ conclusion: "success", output: { title: "Risk none: 0 findings, no approval required" } });
+    expectSameVerdictAsCli(h, "acme", "shop", n);
   });
 
   it("fails closed beyond GitHub's 3,000-file listing", async () => {
@@ -278,6 +280,7 @@ describe("GitHub's size limits", () => {
     expect(check.output.summary).toContain("truncated");
     expect([...sticky(n)[0]!.body].length).toBeLessThanOrEqual(65_536);
     expect(h.gh.reviewComments("acme", "shop", n).length).toBeLessThanOrEqual(20);
+    expectSameVerdictAsCli(h, "acme", "shop", n);
   });
 });
 
@@ -331,6 +334,7 @@ describe("other formats through the app", () => {
     expect(check.annotations).toContainEqual(
       expect.objectContaining({ path: "deploy/web.yaml", start_line: 16, annotation_level: "failure", message: "default/web: the only replica of web now receives 100% of traffic (was 25%); share-shift: +75 points" }),
     );
+    expectSameVerdictAsCli(h, "acme", "k8s", n);
   });
 });
 

@@ -1,8 +1,11 @@
 /** Runs the real app behind a real HTTP server, talking to the emulator in the GHE layout. */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { expect } from "vitest";
 import Bottleneck from "bottleneck";
 import { createNodeMiddleware, createProbot } from "probot";
 import { createApp } from "../../src/app/app.js";
@@ -111,4 +114,35 @@ export function incidentPull(gh: GitHubEmulator, opts: { policy?: string | null 
 export function lastCheck(gh: GitHubEmulator, sha?: string) {
   const runs = gh.checkRuns({ owner: "acme", repo: "shop", name: "lb-review", ...(sha ? { sha } : {}) });
   return runs[runs.length - 1];
+}
+
+const CLI = resolve(import.meta.dirname, "../../bin/lb-review.js");
+
+/**
+ * Runs the real CLI on the PR's merge base and head, written out as files, and asserts the app's
+ * last evaluation reached the same risk and findings: the app must judge what the CLI judges.
+ */
+export function expectSameVerdictAsCli(h: Harness, owner: string, repo: string, n: number) {
+  const pr = h.gh.pull(owner, repo, n) as { head: { sha: string }; base: { sha: string } };
+  const root = mkdtempSync(join(tmpdir(), "lbr-parity-"));
+  try {
+    const write = (side: string, sha: string) => {
+      for (const [path, content] of h.gh.filesAt(sha)) {
+        const file = join(root, side, path);
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, content);
+      }
+    };
+    write("base", h.gh.mergeBase(pr.base.sha, pr.head.sha)!);
+    write("head", pr.head.sha);
+    const args = [CLI, "check", "--base", join(root, "base"), "--head", join(root, "head"), "--format", "json"];
+    const out = spawnSync(process.execPath, args, { encoding: "utf8" }).stdout;
+    const cli = JSON.parse(out) as { risk: string; findings: { rule: string; severity: string; file: string; line: number; message: string }[] };
+    const record = h.audit.filter((r) => r.outcome === "evaluated" && r.pr === n).at(-1)!;
+    expect(record.risk).toBe(cli.risk);
+    expect(record.findings).toEqual(cli.findings.map(({ rule, severity, message, file, line }) => ({ rule, severity, message, file, line })));
+    return cli;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }

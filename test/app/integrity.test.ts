@@ -2,61 +2,19 @@
  * The app judges what the CLI judges, and a pull request author cannot game it: these are the
  * attacks that used to pass, each with the verdict it must get now.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Analyzer, WorkerPool } from "../../src/app/analyzer.js";
 import { sendWebhook } from "../emulator/index.js";
-import { type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck, startHarness } from "./harness.js";
+import { expectSameVerdictAsCli, type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck, startHarness } from "./harness.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
 
-const CLI = resolve(import.meta.dirname, "../../bin/lb-review.js");
 const opened = (repo: string, n: number) => h.gh.pullRequestEvent("opened", "acme", repo, n);
 const checkOf = (repo: string) => h.gh.checkRuns({ owner: "acme", repo, name: "lb-review" }).at(-1);
 
-/** Runs the real CLI on the PR's merge base and head, as files on disk, and returns its JSON report. */
-function cliVerdict(repo: string, n: number) {
-  const pr = h.gh.pull("acme", repo, n) as { head: { sha: string }; base: { sha: string } };
-  const root = mkdtempSync(join(tmpdir(), "lbr-parity-"));
-  try {
-    const write = (side: string, sha: string) => {
-      for (const [path, content] of h.gh.filesAt(sha)) {
-        const file = join(root, side, path);
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, content);
-      }
-    };
-    write("base", h.gh.mergeBase(pr.base.sha, pr.head.sha)!);
-    write("head", pr.head.sha);
-    const out = (() => {
-      try {
-        return execFileSync(process.execPath, [CLI, "check", "--base", join(root, "base"), "--head", join(root, "head"), "--format", "json"], { encoding: "utf8" });
-      } catch (e) {
-        return (e as { stdout: string }).stdout;
-      }
-    })();
-    return JSON.parse(out) as { risk: string; findings: { rule: string; severity: string; file: string; line: number; message: string }[] };
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-}
-
-/** The app's verdict on its last evaluation, from its audit record. */
-function appVerdict() {
-  const record = h.audit.filter((r) => r.outcome === "evaluated").at(-1)!;
-  return { risk: record.risk, findings: record.findings };
-}
-
 async function expectSameVerdict(repo: string, n: number) {
-  const cli = cliVerdict(repo, n);
-  const app = appVerdict();
-  expect(app.risk).toBe(cli.risk);
-  expect(app.findings).toEqual(cli.findings.map(({ rule, severity, message, file, line }) => ({ rule, severity, message, file, line })));
-  return cli;
+  return expectSameVerdictAsCli(h, "acme", repo, n);
 }
 
 const svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
