@@ -164,27 +164,11 @@ export class GitHubEmulator {
 
   /** A check run as an app left it (e.g. `in_progress` when it crashed mid-evaluation). */
   addCheckRun(owner: string, repo: string, opts: { sha: string; name: string; status: "queued" | "in_progress" }): number {
-    const r = this.state.repo(owner, repo);
-    const id = this.state.nextId();
-    const at = this.state.now();
-    this.state.checkRuns.push({
-      id,
-      repo: r,
-      headSha: opts.sha,
-      name: opts.name,
-      status: opts.status,
-      conclusion: null,
-      startedAt: at,
-      completedAt: null,
-      detailsUrl: null,
-      externalId: null,
-      output: { title: null, summary: null, text: null },
-      annotations: [],
-      actions: [],
-      suiteId: this.state.suiteId(r, opts.sha),
-      history: [],
-    });
-    return id;
+    const run = checks.blankCheckRun(this.state, this.state.repo(owner, repo), opts.sha, opts.name);
+    run.status = opts.status;
+    run.startedAt = this.state.now();
+    this.state.checkRuns.push(run);
+    return run.id;
   }
 
   /** Every file of a commit, path → content: to run the CLI on exactly what the app read. */

@@ -2,7 +2,7 @@
 import { type Ctx, fail, intParam, obj, paginate, type Reply, type Router, validationFailed } from "../http.js";
 import { MAX_ANNOTATIONS_PER_REQUEST, MAX_CHECK_ACTIONS, MAX_CHECK_OUTPUT_BYTES, utf8Bytes } from "../limits.js";
 import * as render from "../render.js";
-import type { Annotation, CheckRun } from "../state.js";
+import type { Annotation, CheckRun, Repo } from "../state.js";
 import { repoOf } from "./repos.js";
 
 const STATUSES = ["queued", "in_progress", "completed"];
@@ -147,19 +147,13 @@ function runOf(ctx: Ctx): CheckRun {
   return run;
 }
 
-function create(ctx: Ctx): Reply {
-  const r = repoOf(ctx);
-  const b = obj(ctx.body);
-  const absent = ["name", "head_sha"].filter((f) => typeof b[f] !== "string" || b[f] === "");
-  if (absent.length) invalidRequest([`${absent.map((f) => `"${f}"`).join(", ")} ${absent.length === 1 ? "wasn't" : "weren't"} supplied.`]);
-  const v = validate(b);
-  const sha = ctx.state.resolveRef(r, String(b.head_sha));
-  if (!sha || sha !== b.head_sha) validationFailed([{ resource: "CheckRun", code: "invalid", field: "head_sha", message: `No commit found for SHA: ${b.head_sha}` }]);
-  const run: CheckRun = {
-    id: ctx.state.nextId(),
+/** A queued run with nothing reported yet: what POST /check-runs starts from. */
+export function blankCheckRun(state: Ctx["state"], r: Repo, sha: string, name: string): CheckRun {
+  return {
+    id: state.nextId(),
     repo: r,
     headSha: sha,
-    name: String(b.name),
+    name,
     status: "queued",
     conclusion: null,
     startedAt: null,
@@ -169,9 +163,20 @@ function create(ctx: Ctx): Reply {
     output: { title: null, summary: null, text: null },
     annotations: [],
     actions: [],
-    suiteId: ctx.state.suiteId(r, sha),
+    suiteId: state.suiteId(r, sha),
     history: [],
   };
+}
+
+function create(ctx: Ctx): Reply {
+  const r = repoOf(ctx);
+  const b = obj(ctx.body);
+  const absent = ["name", "head_sha"].filter((f) => typeof b[f] !== "string" || b[f] === "");
+  if (absent.length) invalidRequest([`${absent.map((f) => `"${f}"`).join(", ")} ${absent.length === 1 ? "wasn't" : "weren't"} supplied.`]);
+  const v = validate(b);
+  const sha = ctx.state.resolveRef(r, String(b.head_sha));
+  if (!sha || sha !== b.head_sha) validationFailed([{ resource: "CheckRun", code: "invalid", field: "head_sha", message: `No commit found for SHA: ${b.head_sha}` }]);
+  const run = blankCheckRun(ctx.state, r, sha, String(b.name));
   apply(ctx, run, b, v, "POST");
   if (!run.startedAt) run.startedAt = run.history[0]!.at;
   ctx.state.checkRuns.push(run);
