@@ -18,6 +18,7 @@ import type { Rule } from "./rule.js";
 import { selectorMatchesNothing } from "./selector-matches-nothing.js";
 import { shareShift } from "./share-shift.js";
 import { targetGroupReplaced } from "./target-group-replaced.js";
+import { templateNotEvaluated } from "./template-not-evaluated.js";
 import { timeoutCut } from "./timeout-cut.js";
 import { trafficConcentration } from "./traffic-concentration.js";
 import { unknownService } from "./unknown-service.js";
@@ -47,6 +48,7 @@ export const RULES: readonly Rule<never>[] = [
   selectorMatchesNothing,
   unknownService,
   ambiguousReference,
+  templateNotEvaluated,
 ] as Rule<never>[];
 
 export type { Rule, RuleHit } from "./rule.js";

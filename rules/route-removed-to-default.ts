@@ -23,11 +23,13 @@ export const routeRemovedToDefault: Rule = {
   check({ changes }) {
     const hits: RuleHit[] = [];
     const removedFiles = new Set(changes.files.filter((f) => f.status === "removed").map((f) => f.path));
-    const now = changes.after.models.flatMap((m) => m.routes);
     for (const r of changes.routes) {
       const gone = r.before;
       if (!gone || r.after || gone.scope === undefined || gone.fallback || removedFiles.has(gone.loc.file)) continue;
-      if (rematched(r, changes.routes)) continue;
+      // The entry point is the same scope in the same file (or where that file moved): a copy's is another.
+      const files = new Set([gone.loc.file, ...(changes.moves.get(gone.loc.file) ?? [])]);
+      const now = changes.after.models.filter((m) => files.has(m.file)).flatMap((m) => m.routes);
+      if (rematched(r, changes.routes, files)) continue;
       const fallback = now.find((x) => x.scope === gone.scope && x.fallback);
       if (fallback) {
         hits.push({ message: `${r.name} removed: the requests it matched now go to ${describe(fallback)}`, loc: fallback.loc });
@@ -41,9 +43,9 @@ export const routeRemovedToDefault: Rule = {
 };
 
 /** An added route of the same entry point sending to the same place: the match was edited. */
-function rematched(r: RouteChange, all: RouteChange[]): boolean {
+function rematched(r: RouteChange, all: RouteChange[], files: Set<string>): boolean {
   const same = (a: Route) => a.targets.map(targetIdentity).join(",") === r.before!.targets.map(targetIdentity).join(",");
-  return all.some((x) => !x.before && x.after !== null && x.after.scope === r.before!.scope && same(x.after));
+  return all.some((x) => !x.before && x.after !== null && files.has(x.after.loc.file) && x.after.scope === r.before!.scope && same(x.after));
 }
 
 function describe(route: Route): string {

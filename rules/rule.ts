@@ -10,6 +10,8 @@ import type { Capacity } from "../src/policy/schema.js";
 /** A before/after pair of one file, as a rule's documentation example. */
 export interface Example {
   format: Format;
+  /** Where the file is, when the rule depends on it (default: a path typical of the format). */
+  path?: string;
   /** null: the file does not exist in that version. */
   before: string | null;
   after: string | null;

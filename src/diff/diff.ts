@@ -115,6 +115,8 @@ export interface ChangeSet {
   after: Version;
   /** Old path → the added paths its content moved or was copied to. */
   moves: Map<string, string[]>;
+  /** Changed files that are not config but templates of it, each said once (why, as a sentence). */
+  notEvaluated?: { file: string; message: string }[];
 }
 
 /** Compares everything declared in the changed files of the two versions. */

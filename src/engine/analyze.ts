@@ -6,13 +6,21 @@ import { RULES } from "../../rules/index.js";
 import { type ChangeSet, diffVersions, type FileChange, uniqueLocs } from "../diff/diff.js";
 import { mapLines } from "../diff/lines.js";
 import { copyJudge, detectMoves } from "../diff/moves.js";
+import picomatch from "picomatch";
 import { detectFormat } from "../formats/detect.js";
+import { chartDirs, templateReason } from "../formats/templates.js";
 import { parseConfig } from "../formats/index.js";
 import { includeMatcher } from "../model/includes.js";
 import { link, type Version } from "../model/link.js";
 import { emptyModel, type Format, type Loc, loc, type Model, SEVERITIES, type Severity } from "../model/types.js";
 import type { LoadedPolicy } from "../policy/load.js";
 import type { ApprovalTier } from "../policy/schema.js";
+
+/** A changed file that is a template of config, not config: said once per file or chart. */
+export interface NotEvaluated {
+  file: string;
+  message: string;
+}
 
 export interface SourceFile {
   path: string;
@@ -48,11 +56,11 @@ export interface Analysis {
 export const MAX_FILE_BYTES = 1_000_000;
 
 export function analyze(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): Analysis {
-  const formats = classify(before, after, policy);
+  const { formats, templates } = classify(before, after, policy);
   const vb = parseVersion(before, formats);
   const va = parseVersion(after, formats);
   const { files, moves } = fileChanges(before, after, formats, vb, va);
-  const changes = diffVersions(files, vb, va, moves);
+  const changes = { ...diffVersions(files, vb, va, moves), notEvaluated: templates };
   const findings = runRules(changes, policy);
   const risk = riskOf(findings, changes);
   const approvals = SEVERITIES.filter((s) => findings.some((f) => f.severity === s))
@@ -68,14 +76,28 @@ export function analyze(before: SourceFile[], after: SourceFile[], policy: Loade
  * The format of every path in either version. A file recognised in the old version keeps
  * its format even if the new content is unrecognisable: a mangled config must fail, not vanish.
  */
-function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): Map<string, Format> {
-  const out = new Map<string, Format>();
+function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): { formats: Map<string, Format>; templates: NotEvaluated[] } {
+  const formats = new Map<string, Format>();
+  const old = new Map(before.map((f) => [f.path, f.text]));
+  // A chart must exist in the base for its files there to be templates: adding a Chart.yaml in a
+  // pull request cannot turn existing config into unjudged templates. New files follow the head.
+  const baseCharts = chartDirs(before.map((f) => f.path));
+  const headCharts = chartDirs([...before, ...after].map((f) => f.path));
+  const templates = new Map<string, string>();
   for (const f of [...before, ...after]) {
-    if (out.has(f.path)) continue;
+    if (formats.has(f.path)) continue;
+    // The policy's own mapping wins over the template guess.
+    const mapped = policy.policy.files.some((m) => picomatch.isMatch(f.path, m.path, { dot: true }));
+    const template = mapped ? null : templateReason(f.path, old.has(f.path) ? baseCharts : headCharts);
+    if (template) {
+      const changed = old.get(f.path) !== f.text || !after.some((a) => a.path === f.path);
+      if (changed && !templates.has(template)) templates.set(template, f.path);
+      continue;
+    }
     const format = detectFormat(f.path, f.text, policy.policy);
-    if (format) out.set(f.path, format);
+    if (format) formats.set(f.path, format);
   }
-  return out;
+  return { formats, templates: [...templates].map(([message, file]) => ({ file, message })).sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
 function parseVersion(files: SourceFile[], formats: Map<string, Format>): Version {

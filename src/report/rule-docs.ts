@@ -34,8 +34,9 @@ function defaults(schema: z.ZodType): unknown {
 }
 
 function example(e: Example): string[] {
+  const where = e.path ? ` (\`${e.path}\`)` : "";
   const block = (label: string, text: string | null) =>
-    text === null ? [`${label}: *(file absent)*`, ""] : [`${label}:`, "", `\`\`\`${e.format}`, text.trimEnd(), "```", ""];
+    text === null ? [`${label}: *(file absent)*`, ""] : [`${label}${where}:`, "", `\`\`\`${e.format}`, text.trimEnd(), "```", ""];
   const policy = e.policy ? ["Policy:", "", "```yaml", e.policy.trimEnd(), "```", ""] : [];
   const extra = (e.extra ?? []).flatMap((f) => [`Unchanged \`${f.path}\`:`, "", `\`\`\`${e.format}`, f.text.trimEnd(), "```", ""]);
   return [...block("Before", e.before), ...block("After", e.after), ...extra, ...policy];

@@ -38,7 +38,7 @@ const FAULTS: [string, (method: string, path: RegExp) => FaultSpec][] = [
 ];
 
 describe.each(CALLS)("when GitHub fails to %s", (_what, method, path) => {
-  it.each(FAULTS)("with %s, the incident never passes and no check stays in progress", async (_fault, spec) => {
+  it.each(FAULTS)("with %s, the incident never passes and no check stays in progress", { timeout: 60_000 }, async (_fault, spec) => {
     h = await startHarness({ requestTimeoutMs: 250 });
     const n = incidentPull(h.gh);
     // An approval from one network member is not enough for the critical drain.

@@ -4,8 +4,8 @@ import { review } from "../support/review.js";
 
 describe.each(RULES.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
   it("fires on its documented example, at its exact severity", () => {
-    const { format, before, after, policy, extra, severity } = rule.examples.fires;
-    const findings = review(format, before, after, policy ?? null, extra).findings.filter((f) => f.rule === id);
+    const { format, before, after, policy, extra, severity, path } = rule.examples.fires;
+    const findings = review(format, before, after, policy ?? null, extra, path).findings.filter((f) => f.rule === id);
     expect(findings.length).toBeGreaterThan(0);
     for (const f of findings) {
       expect(f.severity).toBe(severity ?? rule.severity);
@@ -15,8 +15,8 @@ describe.each(RULES.map((r) => [r.id, r] as const))("rule %s", (id, rule) => {
   });
 
   it("stays silent on its documented benign example", () => {
-    const { format, before, after, policy, extra } = rule.examples.silent;
-    const findings = review(format, before, after, policy ?? null, extra).findings;
+    const { format, before, after, policy, extra, path } = rule.examples.silent;
+    const findings = review(format, before, after, policy ?? null, extra, path).findings;
     expect(findings.filter((f) => f.rule === id || f.merged?.includes(id))).toEqual([]);
   });
 

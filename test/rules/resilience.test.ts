@@ -109,3 +109,13 @@ describe("target-group-replaced: only values known on both sides", () => {
     expect(a.findings.filter((f) => f.rule === "target-group-replaced").map((f) => [f.severity, f.line])).toEqual([["high", 2]]);
   });
 });
+
+describe("route-removed-to-default: the entry point is the file's own", () => {
+  it("a copy of the frontend in another file does not make a removal look like an edit", () => {
+    const cfg = (rule: string) => `frontend www\n  bind :80\n  acl is_api path_beg /api\n${rule}  default_backend web\nbackend api\n  server a 10.0.0.1:80\nbackend web\n  server w 10.0.0.5:80\n`;
+    const a = review("haproxy", cfg("  use_backend api if is_api\n"), cfg(""), null, []);
+    const withCopy = review("haproxy", cfg("  use_backend api if is_api\n"), cfg(""), null, [{ path: "docs/haproxy.cfg", text: cfg("  use_backend api if is_api\n") }]);
+    expect(only(withCopy, "route-removed-to-default")).toEqual(only(a, "route-removed-to-default"));
+    expect(only(a, "route-removed-to-default")).toHaveLength(1);
+  });
+});

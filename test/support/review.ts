@@ -12,8 +12,14 @@ export const FILE_FOR: Record<Format, string> = {
 };
 
 /** Runs the real engine on one file's two versions (null = absent), beside unchanged `extra` files. */
-export function review(format: Format, before: string | null, after: string | null, policy: string | null = null, extra: { path: string; text: string }[] = []): Analysis {
-  const path = FILE_FOR[format];
+export function review(
+  format: Format,
+  before: string | null,
+  after: string | null,
+  policy: string | null = null,
+  extra: { path: string; text: string }[] = [],
+  path = FILE_FOR[format],
+): Analysis {
   const side = (text: string | null) => [...(text === null ? [] : [{ path, text }]), ...extra];
   const loaded = loadPolicy(policy);
   if (loaded.diagnostics.length > 0) throw new Error(`bad test policy: ${JSON.stringify(loaded.diagnostics)}`);
