@@ -47,6 +47,8 @@ export const ambiguousReference: Rule = {
       if (!changed.has(a.loc.file) && !a.candidates.some((c) => changed.has(c.file))) continue;
       hits.push({ message: a.message, loc: a.loc, related: a.candidates });
     }
-    return hits.slice(0, MAX_REPORTED);
+    if (hits.length <= MAX_REPORTED) return hits;
+    const rest = hits.length - MAX_REPORTED;
+    return [...hits.slice(0, MAX_REPORTED), { message: `${rest} more reference${rest === 1 ? "" : "s"} resolve to several equally near declarations (not listed)`, loc: hits[MAX_REPORTED]!.loc }];
   },
 };

@@ -226,3 +226,15 @@ describe("reference-moved only when the old declaration is gone", () => {
     expect(a.findings.filter((f) => f.rule === "reference-moved")).toEqual([]);
   });
 });
+
+describe("ambiguous-reference says how many it did not list", () => {
+  it("past ten, one line counts the rest", () => {
+    const up = (i: number) => `upstream u${i} {\n  server 10.0.0.${i}:80;\n}\n`;
+    const site = Array.from({ length: 12 }, (_, i) => `server {\n  listen ${8000 + i};\n  location / {\n    proxy_pass http://u${i};\n  }\n}\n`).join("");
+    const decl = Array.from({ length: 12 }, (_, i) => up(i)).join("");
+    const a = check([], [{ path: "lb/site.conf", text: site }, { path: "lb/a/up.conf", text: decl }, { path: "lb/b/up.conf", text: decl }]);
+    const found = a.findings.filter((f) => f.rule === "ambiguous-reference");
+    expect(found).toHaveLength(11);
+    expect(found.map((f) => f.message)).toContain("2 more references resolve to several equally near declarations (not listed)");
+  });
+});
