@@ -1,3 +1,4 @@
+import { resilienceChanges } from "../src/diff/diff.js";
 import type { Resilience, Retries } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
@@ -31,8 +32,7 @@ export const retriesNarrowed: Rule = {
       const why = narrowings(before.retries, after.retries);
       if (why.length > 0) hits.push({ message: `${name}: retries narrowed: ${why.join("; ")}`, loc: after.retries.loc });
     };
-    for (const p of changes.pools) if (p.before && p.after) judge(p.name, p.before, p.after);
-    for (const r of changes.routes) if (r.before && r.after) judge(r.name, r.before, r.after);
+    for (const x of resilienceChanges(changes)) judge(x.name, x.before, x.after);
     return hits;
   },
 };

@@ -1,3 +1,4 @@
+import { resilienceChanges } from "../src/diff/diff.js";
 import type { Resilience } from "../src/model/types.js";
 import type { Rule, RuleHit } from "./rule.js";
 
@@ -44,8 +45,7 @@ export const timeoutCut: Rule = {
         related: cuts.slice(1).map((c) => c.now.loc),
       });
     };
-    for (const p of changes.pools) if (p.before && p.after) judge(p.name, p.before, p.after);
-    for (const r of changes.routes) if (r.before && r.after) judge(r.name, r.before, r.after);
+    for (const x of resilienceChanges(changes)) judge(x.name, x.before, x.after);
     return hits;
   },
 };

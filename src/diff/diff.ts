@@ -4,7 +4,7 @@
  */
 import { identity } from "../model/identity.js";
 import type { Version } from "../model/link.js";
-import { type Backend, type Format, type HealthCheck, type Loc, type Model, type Pool, type Route, targetIdentity } from "../model/types.js";
+import { type Backend, type Format, type HealthCheck, type Loc, type Model, type Pool, type Resilience, type Route, targetIdentity } from "../model/types.js";
 import type { LineMap } from "./lines.js";
 import { type BackendShare, poolShares, routeShares, type TargetShare, targetShares } from "./shares.js";
 
@@ -100,6 +100,11 @@ export function uniqueLocs(locs: Loc[]): Loc[] {
 
 function byLine(a: Loc, b: Loc): number {
   return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
+}
+
+/** Every pool and route present in both versions, with its timeouts and retries on each side. */
+export function resilienceChanges(changes: ChangeSet): { name: string; before: Resilience; after: Resilience }[] {
+  return [...changes.pools, ...changes.routes].flatMap((x) => (x.before && x.after ? [{ name: x.name, before: x.before, after: x.after }] : []));
 }
 
 /** A route that splits traffic across targets (now or before), so its targets are judged as backends. */
