@@ -176,9 +176,10 @@ function match<T extends { key: string; loc: Loc }>(m: Matcher, of: (model: Mode
     }
     if (found.length === 0) orphans.push(o);
   }
-  const unpaired = news.filter((n) => !paired.has(n));
+  const unpaired = new Map<string, T[]>();
+  for (const n of news) if (!paired.has(n)) unpaired.set(n.key, [...(unpaired.get(n.key) ?? []), n]);
   for (const o of orphans) {
-    const found = m.dead.has(o.loc.file) ? unpaired.filter((n) => n.key === o.key) : [];
+    const found = m.dead.has(o.loc.file) ? (unpaired.get(o.key) ?? []) : [];
     for (const n of found) {
       pairs.push([o, n]);
       paired.add(n);

@@ -79,6 +79,7 @@ export function analyze(before: SourceFile[], after: SourceFile[], policy: Loade
 function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): { formats: Map<string, Format>; templates: NotEvaluated[] } {
   const formats = new Map<string, Format>();
   const old = new Map(before.map((f) => [f.path, f.text]));
+  const now = new Set(after.map((f) => f.path));
   // A chart must exist in the base for its files there to be templates: adding a Chart.yaml in a
   // pull request cannot turn existing config into unjudged templates. New files follow the head.
   const baseCharts = chartDirs(before.map((f) => f.path));
@@ -90,7 +91,7 @@ function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolic
     const mapped = policy.policy.files.some((m) => picomatch.isMatch(f.path, m.path, { dot: true }));
     const template = mapped ? null : templateReason(f.path, old.has(f.path) ? baseCharts : headCharts);
     if (template) {
-      const changed = old.get(f.path) !== f.text || !after.some((a) => a.path === f.path);
+      const changed = old.get(f.path) !== f.text || !now.has(f.path);
       if (changed && !templates.has(template)) templates.set(template, f.path);
       continue;
     }

@@ -183,8 +183,3 @@ export function targetPool(t: Target, pools: Map<string, Pool>): Pool | undefine
   if (found.length <= 1) return found[0];
   return { ...found[0]!, backends: found.flatMap((p) => p.backends) };
 }
-
-/** The pools declared under one key, in every file (a name's candidates before resolution). */
-export function poolsByKey(v: Version, key: string): Pool[] {
-  return [...v.pools.values()].filter((p) => p.key === key);
-}

@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { poolShares } from "../../src/diff/shares.js";
 import { terraform } from "../../src/formats/terraform/index.js";
-import { link, poolsByKey } from "../../src/model/link.js";
+import { link } from "../../src/model/link.js";
+import { poolsByKey } from "../support/pools.js";
 import { toJsonReport } from "../../src/report/json.js";
 import { review, rulesFired } from "../support/review.js";
 

@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { createTerraformParser, terraform } from "../../src/formats/terraform/index.js";
-import { link, poolsByKey } from "../../src/model/link.js";
+import { link } from "../../src/model/link.js";
+import { poolsByKey } from "../support/pools.js";
 import type { Model, Route, Workload } from "../../src/model/types.js";
 
 const parse = (text: string, file = "lb.tf") => terraform.parse(text, file);
