@@ -119,3 +119,13 @@ describe("route-removed-to-default: the entry point is the file's own", () => {
     expect(only(a, "route-removed-to-default")).toHaveLength(1);
   });
 });
+
+describe("nginx stream: defaults count", () => {
+  const stream = (extra: string) => `stream {\n  upstream dns {\n    server 10.0.0.1:53;\n    server 10.0.0.2:53;\n  }\n  server {\n    listen 53 udp;\n    proxy_pass dns;\n${extra}  }\n}\n`;
+  it("proxy_timeout's default of 10m cut to 1m is a timeout cut", () => {
+    expect(only(review("nginx", stream(""), stream("    proxy_timeout 1m;\n")), "timeout-cut").map(([s, l, m]) => [s, l, m])).toEqual([["medium", 9, "server 53: proxy_timeout 600s → 60s"]]);
+  });
+  it("proxy_next_upstream off ends the default retry on connection failure", () => {
+    expect(only(review("nginx", stream(""), stream("    proxy_next_upstream off;\n")), "retries-narrowed").map(([s, l]) => [s, l])).toEqual([["medium", 9]]);
+  });
+});
