@@ -154,38 +154,36 @@ interface Matcher {
 
 /**
  * Pairs each old element with its new self: same identity, else the same key in each file its
- * file moved to, else (its file being gone) every new element of that key left unpaired. An old
- * element may pair with several new ones (copies); each pair is judged.
+ * file moved to, else the same name there (keys that embed the directory, like a Terraform
+ * module's, change with a move), else (its file being gone) every new element of that key left
+ * unpaired. An old element may pair with several new ones (copies); each pair is judged.
  */
-function match<T extends { key: string; loc: Loc }>(m: Matcher, of: (model: Model) => T[]): [T | null, T | null][] {
+function match<T extends { key: string; name: string; loc: Loc }>(m: Matcher, of: (model: Model) => T[]): [T | null, T | null][] {
   const olds = m.before.models.flatMap(of);
   const news = m.after.models.flatMap(of);
   const newById = new Map(news.map((x) => [m.after.ids.get(x) ?? identity(x), x]));
   const paired = new Set<T>();
   const pairs: [T | null, T | null][] = [];
+  const pair = (o: T, found: T[]) => {
+    for (const n of found) {
+      pairs.push([o, n]);
+      paired.add(n);
+    }
+    return found.length > 0;
+  };
   const orphans: T[] = [];
   for (const o of olds) {
     const id = m.before.ids.get(o) ?? identity(o);
     const rest = id.slice(o.loc.file.length);
-    const found = [o.loc.file, ...(m.moves.get(o.loc.file) ?? [])]
-      .map((file) => newById.get(file + rest))
-      .filter((x): x is T => x !== undefined);
-    for (const n of found) {
-      pairs.push([o, n]);
-      paired.add(n);
-    }
-    if (found.length === 0) orphans.push(o);
+    const found = [o.loc.file, ...(m.moves.get(o.loc.file) ?? [])].map((file) => newById.get(file + rest)).filter((x): x is T => x !== undefined);
+    if (!pair(o, found)) orphans.push(o);
   }
+  const destinations = (o: T) => new Set(m.moves.get(o.loc.file) ?? []);
+  const byName = (o: T) => news.filter((n) => !paired.has(n) && n.name === o.name && destinations(o).has(n.loc.file));
+  const left = orphans.filter((o) => !(m.moves.has(o.loc.file) && pair(o, byName(o))));
   const unpaired = new Map<string, T[]>();
   for (const n of news) if (!paired.has(n)) unpaired.set(n.key, [...(unpaired.get(n.key) ?? []), n]);
-  for (const o of orphans) {
-    const found = m.dead.has(o.loc.file) ? (unpaired.get(o.key) ?? []) : [];
-    for (const n of found) {
-      pairs.push([o, n]);
-      paired.add(n);
-    }
-    if (found.length === 0) pairs.push([o, null]);
-  }
+  for (const o of left) if (!pair(o, m.dead.has(o.loc.file) ? (unpaired.get(o.key) ?? []) : [])) pairs.push([o, null]);
   for (const n of news) if (!paired.has(n)) pairs.push([null, n]);
   return pairs;
 }

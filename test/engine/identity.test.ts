@@ -238,3 +238,17 @@ describe("ambiguous-reference says how many it did not list", () => {
     expect(found.map((f) => f.message)).toContain("2 more references resolve to several equally near declarations (not listed)");
   });
 });
+
+describe("moves across directories when keys embed the directory (Terraform modules)", () => {
+  const tf = (a: number, b: number) =>
+    `resource "aws_lb_listener" "web" {\n  load_balancer_arn = aws_lb.main.arn\n  port = 80\n  protocol = "HTTP"\n  default_action {\n    type = "forward"\n    forward {\n      target_group {\n        arn = aws_lb_target_group.blue.arn\n        weight = ${a}\n      }\n      target_group {\n        arn = aws_lb_target_group.green.arn\n        weight = ${b}\n      }\n    }\n  }\n}\nresource "aws_lb_target_group" "blue" {\n  port = 80\n  protocol = "HTTP"\n}\nresource "aws_lb_target_group" "green" {\n  port = 80\n  protocol = "HTTP"\n}\n`;
+  it("a pure move of a module file is quiet", () => {
+    const a = check([{ path: "infra/lb.tf", text: tf(50, 50) }], [{ path: "modules/edge/lb.tf", text: tf(50, 50) }]);
+    expect(a.findings.filter((f) => f.severity !== "info")).toEqual([]);
+    expect(a.changes.routes.filter((r) => !r.before || !r.after)).toEqual([]);
+  });
+  it("a move that also shifts the weights is judged against the old listener", () => {
+    const a = check([{ path: "infra/lb.tf", text: tf(50, 50) }], [{ path: "modules/edge/lb.tf", text: tf(100, 0) }]);
+    expect(concentration(a)).toMatchObject({ file: "modules/edge/lb.tf", line: 10 });
+  });
+});
