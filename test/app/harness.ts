@@ -111,6 +111,14 @@ export function incidentPull(gh: GitHubEmulator, opts: { policy?: string | null 
   return gh.openPull("acme", "shop", { head: { branch: "maintenance" }, base: "main", user: "alice", title: "Maintenance: drain storefront 12-14" });
 }
 
+/** A repository acme/REPO with `main`'s files, and alice's PR whose branch changes `head` of them (null deletes). */
+export function scratchPull(gh: GitHubEmulator, repo: string, main: Record<string, string>, head: Record<string, string | null>): number {
+  gh.addRepo({ owner: "acme", name: repo });
+  gh.commit("acme", repo, { branch: "main", files: main });
+  gh.commit("acme", repo, { branch: "change", author: "alice", files: head });
+  return gh.openPull("acme", repo, { head: { branch: "change" }, base: "main", user: "alice" });
+}
+
 export function lastCheck(gh: GitHubEmulator, sha?: string) {
   const runs = gh.checkRuns({ owner: "acme", repo: "shop", name: "lb-review", ...(sha ? { sha } : {}) });
   return runs[runs.length - 1];

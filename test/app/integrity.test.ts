@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type Analyzer, WorkerPool } from "../../src/app/analyzer.js";
 import { sendWebhook } from "../emulator/index.js";
-import { expectSameVerdictAsCli, type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck, startHarness } from "./harness.js";
+import { expectSameVerdictAsCli, type Harness, INCIDENT_AFTER, INCIDENT_BEFORE, incidentPull, lastCheck, scratchPull, startHarness } from "./harness.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -24,10 +24,7 @@ const dep = (n: number) =>
 describe("the app sees what the CLI sees", () => {
   it("a Deployment scaled 4 → 1 in k8s/deploy while its Service is in k8s/services is critical, as in the CLI", async () => {
     h = await startHarness();
-    h.gh.addRepo({ owner: "acme", name: "k8s" });
-    h.gh.commit("acme", "k8s", { branch: "main", files: { "k8s/services/web.yaml": svc, "k8s/deploy/web.yaml": dep(4) } });
-    h.gh.commit("acme", "k8s", { branch: "scale", author: "alice", files: { "k8s/deploy/web.yaml": dep(1) } });
-    const n = h.gh.openPull("acme", "k8s", { head: { branch: "scale" }, base: "main", user: "alice" });
+    const n = scratchPull(h.gh, "k8s", { "k8s/services/web.yaml": svc, "k8s/deploy/web.yaml": dep(4) }, { "k8s/deploy/web.yaml": dep(1) });
     expect(await h.send(opened("k8s", n))).toBe(200);
     expect(checkOf("k8s")?.conclusion).toBe("failure");
     expect((await expectSameVerdict("k8s", n)).risk).toBe("critical");
@@ -45,12 +42,9 @@ describe("the app sees what the CLI sees", () => {
 
   it("a typo in an upstream in upstreams/ while its route is in sites/ is critical, as in the CLI", async () => {
     h = await startHarness();
-    h.gh.addRepo({ owner: "acme", name: "edge" });
     const site = "server {\n  listen 80;\n  location / {\n    proxy_pass http://storefront;\n  }\n}\n";
     const up = (name: string) => `upstream ${name} {\n  server 10.0.0.1:8080;\n  server 10.0.0.2:8080;\n}\n`;
-    h.gh.commit("acme", "edge", { branch: "main", files: { "nginx/sites/shop.conf": site, "nginx/upstreams/storefront.conf": up("storefront") } });
-    h.gh.commit("acme", "edge", { branch: "typo", author: "alice", files: { "nginx/upstreams/storefront.conf": up("storefornt") } });
-    const n = h.gh.openPull("acme", "edge", { head: { branch: "typo" }, base: "main", user: "alice" });
+    const n = scratchPull(h.gh, "edge", { "nginx/sites/shop.conf": site, "nginx/upstreams/storefront.conf": up("storefront") }, { "nginx/upstreams/storefront.conf": up("storefornt") });
     expect(await h.send(opened("edge", n))).toBe(200);
     expect(checkOf("edge")?.conclusion).toBe("failure");
     const cli = await expectSameVerdict("edge", n);
@@ -241,11 +235,8 @@ describe("guards that must hold", () => {
 
   it("more candidate files than the limit fails closed", async () => {
     h = await startHarness();
-    h.gh.addRepo({ owner: "acme", name: "shop" });
     const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`conf.d/site${i}.conf`, `upstream u${i} {\n  server 10.0.${i >> 8}.${i & 255}:80;\n}\n`]));
-    h.gh.commit("acme", "shop", { branch: "main", files: many });
-    h.gh.commit("acme", "shop", { branch: "edit", author: "alice", files: { "conf.d/site1.conf": "upstream u1 {\n  server 10.9.9.9:80;\n}\n" } });
-    const n = h.gh.openPull("acme", "shop", { head: { branch: "edit" }, base: "main", user: "alice" });
+    const n = scratchPull(h.gh, "shop", many, { "conf.d/site1.conf": "upstream u1 {\n  server 10.9.9.9:80;\n}\n" });
     await h.send(opened("shop", n));
     const check = lastCheck(h.gh)!;
     expect(check.conclusion).toBe("failure");
@@ -357,12 +348,9 @@ describe("the engine off the event loop", () => {
       return result;
     };
     h = await startHarness({ analyzer });
-    h.gh.addRepo({ owner: "acme", name: "big" });
     const pools = (down: boolean) =>
       Array.from({ length: 4000 }, (_, i) => `upstream u${i} {\n${[1, 2, 3, 4, 5].map((k) => `  server 10.${i >> 8}.${i & 255}.${k}:80${down && k > 1 ? " down" : ""};`).join("\n")}\n}\n`).join("");
-    h.gh.commit("acme", "big", { branch: "main", files: { "lb/pools.conf": pools(false) } });
-    h.gh.commit("acme", "big", { branch: "drain", author: "alice", files: { "lb/pools.conf": pools(true) } });
-    const big = h.gh.openPull("acme", "big", { head: { branch: "drain" }, base: "main", user: "alice" });
+    const big = scratchPull(h.gh, "big", { "lb/pools.conf": pools(false) }, { "lb/pools.conf": pools(true) });
     const e = opened("big", big);
     expect(await sendWebhook(`${h.url}/api/github/webhooks`, "test-secret", e.name, e.payload, { id: e.id })).toBe(200);
     for (let i = 0; i < 1000 && !events.includes("analysis started"); i++) await new Promise((r) => setTimeout(r, 5));
