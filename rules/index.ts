@@ -17,6 +17,7 @@ import { routeRetarget } from "./route-retarget.js";
 import type { Rule } from "./rule.js";
 import { selectorMatchesNothing } from "./selector-matches-nothing.js";
 import { shareShift } from "./share-shift.js";
+import { sharesUnknown } from "./shares-unknown.js";
 import { targetGroupReplaced } from "./target-group-replaced.js";
 import { templateNotEvaluated } from "./template-not-evaluated.js";
 import { timeoutCut } from "./timeout-cut.js";
@@ -49,6 +50,7 @@ export const RULES: readonly Rule<never>[] = [
   unknownService,
   ambiguousReference,
   templateNotEvaluated,
+  sharesUnknown,
 ] as Rule<never>[];
 
 export type { Rule, RuleHit } from "./rule.js";

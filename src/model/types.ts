@@ -59,6 +59,8 @@ export interface Backend {
   limits: Record<string, string>;
   /** Facts a reviewer should know, such as "hostname may resolve to several addresses". */
   notes: string[];
+  /** Why the weight is unknown when it is null for a reason outside the file (e.g. "the environment variable ${W}"). */
+  weightFrom?: string;
   /** Kubernetes/Terraform: the workload this backend is one replica of (reports count replicas). */
   replicaOf?: string;
   loc: Loc;
@@ -113,6 +115,8 @@ export interface Pool extends Resilience {
    * workloads of every file in the version (one backend per replica).
    */
   selector?: { namespace: string; labels: Record<string, string> };
+  /** Why the backends' shares cannot be known from the config (e.g. a Lua balancer picks the server). */
+  sharesFrom?: { what: string; loc: Loc };
   /** Attributes whose change replaces the pool (Terraform forces a new target group), with their lines. */
   replacedOnChange?: Record<string, { value: string; loc: Loc }>;
   loc: Loc;

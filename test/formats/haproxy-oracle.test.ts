@@ -111,7 +111,8 @@ function haproxyCheck(text: string): Verdict {
   const { lines, origin } = sandboxCopy(text);
   for (;;) {
     const path = nextPath();
-    writeFileSync(path, `${lines.join("\n")}\n`);
+    // The text keeps its own last line ending: HAProxy refuses a file without a final LF.
+    writeFileSync(path, lines.join("\n"));
     const { status, output } = runHaproxy(path);
     if (status !== 1) return { accepted: true, output, lines: [] };
     const alerts = alertsOf(output, origin);
@@ -207,7 +208,7 @@ describe.skipIf(!haproxy)(`haproxy -c oracle: keyword tables${haproxy ? "" : ` (
   it("rejects a keyword we call unknown, in every table", () => {
     const lines = ["  bogus-kw", "  option bogus-opt", "  server s 10.0.0.1:80 bogus-srv", "  bind :1 bogus-bind", "  stats bogus-st"];
     expect(unknown(checkLines("listen l", lines))).toEqual(["bogus-kw", "bogus-opt", "bogus-srv", "bogus-bind", "bogus-st"]);
-    const model = parseHaproxy(["listen l", ...lines].join("\n"), "x.cfg");
+    const model = parseHaproxy(["listen l", ...lines, ""].join("\n"), "x.cfg");
     // Every line is flagged; keyword-shaped unknowns that are no near-typo are warnings (a newer
     // HAProxy may know them), closed sets (options, stats) stay errors.
     expect(model.diagnostics.map((d) => [d.loc.line, d.severity])).toEqual([

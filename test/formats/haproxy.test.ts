@@ -599,8 +599,8 @@ describe("properties", () => {
         const [indent, gap, extra] = styles[i]!;
         return [extra, indent + line.trim().split(/\s+/).join(gap)];
       });
-      const a = parseHaproxy(BASE.join("\n"), "x.cfg");
-      const b = parseHaproxy(reformatted.join("\n"), "x.cfg");
+      const a = parseHaproxy(BASE.join("\n") + "\n", "x.cfg");
+      const b = parseHaproxy(reformatted.join("\n") + "\n", "x.cfg");
       expect(errors(a)).toEqual([]);
       expect(withoutLoc(b.pools)).toEqual(withoutLoc(a.pools));
       expect(withoutLoc(b.routes)).toEqual(withoutLoc(a.routes));

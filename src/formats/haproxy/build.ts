@@ -78,6 +78,7 @@ function buildBackend(s: ServerDecl, conf: ProxyConf, file: string): Backend {
     ...(address.host !== "" ? { host: address.host } : {}),
     ...(address.port !== undefined ? { port: address.port } : {}),
     weight: params.weight,
+    ...(params.weightFrom !== undefined ? { weightFrom: `the environment variable ${params.weightFrom}` } : {}),
     state: params.disabled ? "down" : params.backup ? "backup" : "active",
     healthCheck: healthCheck(s, conf, at),
     limits: { ...params.limits },
@@ -110,7 +111,7 @@ function notes({ address, template }: ServerDecl): string[] {
   if (template) out.push("server-template slot: its address comes from DNS at run time");
   else if (address.kind === "dns") out.push(`'${address.host}' is a DNS name: HAProxy resolves it to a single address`);
   if (address.kind === "env") out.push("the address comes from an environment variable, unknown until HAProxy starts");
-  if (address.portText === undefined && address.kind !== "unix" && address.kind !== "other") {
+  if (address.portText === undefined && address.kind !== "unix" && address.kind !== "other" && address.kind !== "env") {
     out.push("no port: HAProxy connects to the port the client connected to");
   } else if (/^[+-]/.test(address.portText ?? "")) out.push(`port ${address.portText} is relative to the port the client connected to`);
   return out;

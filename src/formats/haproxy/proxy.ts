@@ -28,7 +28,7 @@ import {
   type ServerDecl,
   type ServerParams,
 } from "./server.js";
-import { parseTime } from "./values.js";
+import { fromEnvironment, INET_FAMILIES, parseTime } from "./values.js";
 
 /** Settings a proxy inherits from its defaults section and may override. */
 export interface ProxyConf {
@@ -207,7 +207,10 @@ const HANDLERS: Record<string, Handler> = {
     ctx.conf.retryOn = { on: d.words.slice(1), line: d.line };
   },
   "http-check": (ctx, d) => {
-    if (d.words[1] === "send") ctx.conf.httpCheckSend = d.raws.join(" ");
+    if (d.words[1] === "send") {
+      ctx.conf.httpCheckSend = d.raws.join(" ");
+      checkSendArguments(ctx, d.words.slice(2));
+    }
     checkConnect(ctx, d);
   },
   "tcp-check": checkConnect,
@@ -220,6 +223,37 @@ const HANDLERS: Record<string, Handler> = {
     ctx.conf.defaultBackend = { name: d.words[1]!, line: d.line };
   },
 };
+
+/** `http-check send` options and how many values each takes, as HAProxy 2.6 reads them. */
+const CHECK_SEND_OPTIONS: Record<string, number> = { comment: 1, meth: 1, uri: 1, "uri-lf": 1, ver: 1, hdr: 2, body: 1, "body-lf": 1 };
+
+function checkSendArguments(ctx: ProxyContext, words: string[]): void {
+  for (let i = 0; i < words.length; i++) {
+    const kw = words[i]!;
+    const arity = lookup(CHECK_SEND_OPTIONS, kw);
+    if (arity === undefined) {
+      const u = unknownKeyword(kw, Object.keys(CHECK_SEND_OPTIONS), "'http-check send' option");
+      ctx.say(u.severity, u.message);
+      return;
+    }
+    if (words.length - i - 1 < arity) {
+      ctx.say("error", `'http-check send': '${kw}' expects ${arity === 2 ? "<name> and <value>" : "a value"}`);
+      return;
+    }
+    i += arity;
+  }
+}
+
+/** The listening addresses of a `bind` line that HAProxy rejects for want of a port. */
+function portlessBindAddresses(list: string): string[] {
+  return list.split(",").filter((a) => {
+    if (a === "" || fromEnvironment(a) || a.startsWith("/")) return false;
+    const family = /^([a-z0-9]+)@(.*)$/.exec(a);
+    if (family && !INET_FAMILIES.has(family[1]!)) return false;
+    const rest = family ? family[2]! : a;
+    return rest.startsWith("[") ? !/\]:/.test(rest) : !rest.includes(":");
+  });
+}
 
 function checkConnect(ctx: ProxyContext, d: Directive): void {
   if (d.words[1] === "connect" && d.words.includes("port")) ctx.conf.checkConnectPort = true;
@@ -266,6 +300,7 @@ function timeout(ctx: ProxyContext, d: Directive): void {
   const side = lookup(TIMEOUTS, name);
   const t = parseTime(value);
   if (!side) ctx.say("error", `unknown timeout '${name}'`);
+  else if (fromEnvironment(value)) return;
   else if ("error" in t) ctx.say("error", `'timeout ${name}': ${t.error}`);
   else if (sideApplies(ctx, side, `timeout ${name}`)) {
     if (RECORDED_TIMEOUTS.has(name)) ctx.conf.settings[`timeout ${name}`] = value;
@@ -276,6 +311,7 @@ function timeout(ctx: ProxyContext, d: Directive): void {
 /** `bind ADDR [params]`: every parameter must be a known bind keyword. */
 function bind(ctx: ProxyContext, d: Directive): void {
   const [, address, ...params] = d.words as [string, string, ...string[]];
+  for (const a of portlessBindAddresses(address)) ctx.say("error", `'bind': missing port specification in '${a}'`);
   for (let i = 0; i < params.length; i++) {
     const kw = params[i]!;
     const arity = lookup(BIND_KEYWORDS, kw);

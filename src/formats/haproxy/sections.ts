@@ -97,6 +97,9 @@ export function splitSections(text: string, file: string, diagnostics: Diagnosti
     }
   }
   for (const b of openIfs) error("'.if' block is never closed by '.endif'", b.ifLine);
+  if (text !== "" && !text.endsWith("\n")) {
+    error("missing LF on the last line: HAProxy takes the file for truncated and refuses it", text.split("\n").length);
+  }
   return { sections, conditionalLines };
 }
 

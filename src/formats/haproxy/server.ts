@@ -9,14 +9,16 @@ import {
   unknownKeyword,
 } from "./keywords.js";
 import type { Directive } from "./sections.js";
-import { type Address, atol, invalidChar, parseAddress, parseTime } from "./values.js";
+import { type Address, atol, fromEnvironment, invalidChar, parseAddress, parseTime } from "./values.js";
 
 export type Say = (severity: "error" | "warning", message: string) => void;
 
 /** The server settings we model; `default-server` lines build the same structure. */
 export interface ServerParams {
-  /** null when HAProxy would reject the weight, so it is unknown. */
+  /** null when HAProxy would reject the weight, or it comes from the environment: unknown. */
   weight: number | null;
+  /** The environment reference the weight is read from, as written. */
+  weightFrom?: string;
   backup: boolean;
   disabled: boolean;
   check: boolean;
@@ -153,6 +155,14 @@ export function applyServerParams(p: ServerParams, words: string[], report: Say)
 }
 
 function applyArgument(p: ServerParams, kw: string, arg: string, say: Say): void {
+  if (fromEnvironment(arg)) {
+    if (kw === "weight") {
+      p.weight = null;
+      p.weightFrom = arg;
+    }
+    return;
+  }
+  if (kw === "weight") delete p.weightFrom;
   const allowed = lookup(SERVER_ENUMS, kw);
   if (allowed && !allowed.includes(arg)) say("error", `'${kw}' expects one of ${allowed.join(", ")} but got '${arg}'`);
   lookup(ARG_EFFECTS, kw)?.(p, arg, say);

@@ -119,7 +119,8 @@ function backslash(st: State): string | undefined {
 
 /**
  * `$NAME`, `${NAME}` or `${NAME-default}` inside double quotes. The value is only known when
- * HAProxy starts, so the reference is kept as written.
+ * HAProxy starts, so a reference is kept as written, except that one with a default reads as its
+ * default: the value a reviewer can see (see `fromEnvironment`).
  */
 function envReference(st: State): string | undefined {
   const rest = st.src.slice(st.pos);
@@ -136,7 +137,13 @@ function envReference(st: State): string | undefined {
     if (close < 0 || !/^(\[\*\])?(-[^}]*)?$/.test(rest.slice(end, close))) {
       return `unmatched brace in environment variable name at position ${st.pos + 2}`;
     }
+    const fallback = /^(?:\[\*\])?-(.*)$/.exec(rest.slice(end, close));
     end = close + 1;
+    if (fallback) {
+      st.text += fallback[1];
+      st.pos += end;
+      return undefined;
+    }
   }
   st.text += rest.slice(0, end);
   st.pos += end;

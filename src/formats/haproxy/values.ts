@@ -1,5 +1,14 @@
 /** Value syntaxes of HAProxy's configuration: delays, lenient integers and addresses. */
 
+/**
+ * A word that still holds an environment reference (`"${NAME}"` without a default, or an unquoted
+ * `${NAME}` that a test harness such as vtest substitutes): its value is only known when HAProxy
+ * starts, so it is neither checked nor used as a number.
+ */
+export function fromEnvironment(text: string): boolean {
+  return /\$\{?[A-Za-z_.]/.test(text);
+}
+
 /** HAProxy's timers are signed 32-bit milliseconds. */
 const MAX_TIME_MS = 2147483647;
 
@@ -39,7 +48,7 @@ export interface Address {
 }
 
 /** Families that only select the socket type; the address that follows is an ordinary one. */
-const INET_FAMILIES = new Set(["ipv4", "ipv6", "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6"]);
+export const INET_FAMILIES = new Set(["ipv4", "ipv6", "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6"]);
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 
