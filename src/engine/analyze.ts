@@ -9,12 +9,13 @@ import { copyJudge, detectMoves } from "../diff/moves.js";
 import picomatch from "picomatch";
 import { detectFormat } from "../formats/detect.js";
 import { chartDirs, templateReason } from "../formats/templates.js";
-import { parseConfig } from "../formats/index.js";
+import { type ParseOptions, parseConfig } from "../formats/index.js";
 import { includeMatcher } from "../model/includes.js";
+import { resolveUpstreamIncludes } from "../formats/nginx/upstream-includes.js";
 import { link, type Version } from "../model/link.js";
 import { emptyModel, type Format, type Loc, loc, type Model, SEVERITIES, type Severity } from "../model/types.js";
 import type { LoadedPolicy } from "../policy/load.js";
-import type { ApprovalTier } from "../policy/schema.js";
+import type { ApprovalTier, Policy } from "../policy/schema.js";
 
 /** A changed file that is a template of config, not config: said once per file or chart. */
 export interface NotEvaluated {
@@ -57,8 +58,8 @@ export const MAX_FILE_BYTES = 1_000_000;
 
 export function analyze(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): Analysis {
   const { formats, templates } = classify(before, after, policy);
-  const vb = parseVersion(before, formats);
-  const va = parseVersion(after, formats);
+  const vb = parseVersion(before, formats, policy.policy);
+  const va = parseVersion(after, formats, policy.policy);
   const { files, moves } = fileChanges(before, after, formats, vb, va);
   const changes = { ...diffVersions(files, vb, va, moves), notEvaluated: templates };
   const findings = runRules(changes, policy);
@@ -101,22 +102,32 @@ function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolic
   return { formats, templates: [...templates].map(([message, file]) => ({ file, message })).sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
-function parseVersion(files: SourceFile[], formats: Map<string, Format>): Version {
+function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy: Policy): Version {
   const models = new Map<string, Model>();
+  const options = releases(policy);
   for (const f of files) {
     const format = formats.get(f.path);
-    if (format) models.set(f.path, parseFile(format, f.path, f.text));
+    if (format) models.set(f.path, parseFile(format, f.path, f.text, options));
   }
-  reparseStreamIncludes(files, models);
+  reparseStreamIncludes(files, models, options);
+  resolveUpstreamIncludes(models, files);
   return link([...models.values()], copyJudge(new Map(files.map((f) => [f.path, f.text]))));
 }
 
-function parseFile(format: Format, path: string, text: string, context?: "stream"): Model {
+/** The releases the policy says the repository runs, as parser options. */
+function releases(policy: Policy): ParseOptions {
+  return {
+    nginx: policy.nginxVersion ? { version: policy.nginxVersion } : {},
+    haproxy: policy.haproxyVersion ? { version: policy.haproxyVersion } : {},
+  };
+}
+
+function parseFile(format: Format, path: string, text: string, options: ParseOptions): Model {
   const problem = unreadable(text);
   if (problem) {
     return { ...emptyModel(path, format), diagnostics: [{ severity: "error", message: problem, loc: loc(path, 1) }] };
   }
-  return parseConfig(format, text, path, context ? { nginx: { context } } : {});
+  return parseConfig(format, text, path, options);
 }
 
 function unreadable(text: string): string | null {
@@ -130,14 +141,14 @@ function unreadable(text: string): string | null {
  * An nginx fragment is parsed as if included in `http`; a fragment that a file includes inside
  * `stream {}` is parsed again in that context, so its upstreams land in the right namespace.
  */
-function reparseStreamIncludes(files: SourceFile[], models: Map<string, Model>): void {
+function reparseStreamIncludes(files: SourceFile[], models: Map<string, Model>, options: ParseOptions): void {
   const streamPatterns = [...models.values()]
     .filter((m) => m.format === "nginx")
     .flatMap((m) => m.includes.filter((i) => i.context === "stream").map((i) => includeMatcher(i.pattern)));
   if (streamPatterns.length === 0) return;
   for (const f of files) {
     const m = models.get(f.path);
-    if (m?.format === "nginx" && streamPatterns.some((match) => match(f.path))) models.set(f.path, parseFile("nginx", f.path, f.text, "stream"));
+    if (m?.format === "nginx" && streamPatterns.some((match) => match(f.path))) models.set(f.path, parseFile("nginx", f.path, f.text, { ...options, nginx: { ...options.nginx, context: "stream" } }));
   }
 }
 

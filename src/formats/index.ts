@@ -2,6 +2,7 @@
 import type { Format, Model } from "../model/types.js";
 import { envoy } from "./envoy/index.js";
 import { haproxy } from "./haproxy/index.js";
+import { type HaproxyParseOptions, parseHaproxy } from "./haproxy/parse.js";
 import { kubernetes } from "./kubernetes/index.js";
 import { nginx } from "./nginx/index.js";
 import { type NginxParseOptions, parseNginx } from "./nginx/parse.js";
@@ -15,10 +16,12 @@ const byFormat = new Map(PARSERS.map((p) => [p.format, p]));
 
 export interface ParseOptions {
   nginx?: NginxParseOptions;
+  haproxy?: HaproxyParseOptions;
 }
 
 export function parseConfig(format: Format, text: string, file: string, options: ParseOptions = {}): Model {
   if (format === "nginx" && options.nginx) return parseNginx(text, file, options.nginx);
+  if (format === "haproxy" && options.haproxy) return parseHaproxy(text, file, options.haproxy);
   return byFormat.get(format)!.parse(text, file);
 }
 

@@ -24,6 +24,10 @@ export const policySchema = z.strictObject({
   version: z.literal(1).default(1),
   /** Which paths hold load-balancer config, and their format. Without it, formats are detected. */
   files: z.array(z.strictObject({ path: z.string().min(1), format })).default([]),
+  /** The HAProxy release the repository runs ("2.6", "3.2"): which keywords are errors follows it. */
+  haproxyVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "a release such as 2.6 or 3.2").optional(),
+  /** The nginx release the repository runs ("1.26"): directives newer than it are errors. */
+  nginxVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "a release such as 1.26").optional(),
   /** Paths never treated as load-balancer config. */
   ignore: z.array(z.string().min(1)).default([]),
   /** Per-rule settings: `severity` (or "off") plus the rule's own options. Checked per rule. */

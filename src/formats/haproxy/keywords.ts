@@ -30,8 +30,11 @@ export const SECTION_KEYWORDS: Record<string, SectionKind> = {
   "fcgi-app": "other",
   "log-forward": "other",
   namespace_list: "other",
-  // Newer than 2.6, recognised so that their lines are not read as proxy lines.
+  // Newer than 2.6 (sections of the 3.2 manual), recognised so that their lines are not read as proxy lines.
   "crt-store": "other",
+  acme: "other",
+  "log-profile": "other",
+  traces: "other",
 };
 
 /**
@@ -437,7 +440,7 @@ export const SERVER_ENUMS: Record<string, readonly string[]> = {
 
 /**
  * An unknown keyword close to a known one is a typo HAProxy rejects ("did you mean"); anything
- * else may be a keyword newer than the 2.6 tables, so it is a warning, not a parse failure.
+ * else may be a keyword newer than the 2.6 and 3.2 tables, so it is a warning, not a parse failure.
  */
 export function unknownKeyword(kw: string, known: Iterable<string>, what: string): { severity: "error" | "warning"; message: string } {
   let best: string | undefined;
@@ -446,9 +449,9 @@ export function unknownKeyword(kw: string, known: Iterable<string>, what: string
     const d = editDistance(kw, k, bestDistance);
     if (d < bestDistance) [best, bestDistance] = [k, d];
   }
-  if (!/^[a-z][a-z0-9-]+$/.test(kw)) return { severity: "error", message: `unknown ${what} '${kw}'` };
+  if (!/^[a-z][a-z0-9.-]+$/.test(kw)) return { severity: "error", message: `unknown ${what} '${kw}'` };
   if (best !== undefined && kw.length >= 4) return { severity: "error", message: `unknown ${what} '${kw}'; did you mean '${best}'?` };
-  return { severity: "warning", message: `'${kw}' is not a HAProxy 2.6 ${what}: a newer HAProxy may accept it, but lb-review cannot evaluate it` };
+  return { severity: "warning", message: `'${kw}' is not a ${what} of HAProxy 3.2 or earlier: a newer HAProxy may accept it, but lb-review cannot evaluate it` };
 }
 
 /** Levenshtein distance, giving up (returning `limit`) once it cannot be below it. */

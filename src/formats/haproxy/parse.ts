@@ -20,6 +20,7 @@ import {
   type ProxyConf,
 } from "./proxy.js";
 import { exclusive, MAY_BE_SKIPPED, type Section, splitSections } from "./sections.js";
+import { parseRelease, type Release } from "./versions.js";
 import { checkServerSettings, initialServerParams, parseServer, type Say, type ServerDecl } from "./server.js";
 
 /** State while reading one file, in order: defaults are visible only below their section. */
@@ -38,11 +39,16 @@ interface Run {
   backendNames: Map<string, Section>;
 }
 
-export function parseHaproxy(text: string, file: string): Model {
+export interface HaproxyParseOptions {
+  /** The policy's haproxyVersion: the release whose errors and warnings apply. */
+  version?: string;
+}
+
+export function parseHaproxy(text: string, file: string, options: HaproxyParseOptions = {}): Model {
   const model = emptyModel(file, "haproxy");
   try {
     const { sections, conditionalLines } = splitSections(text, file, model.diagnostics);
-    const run = newRun(file, model.diagnostics, conditionalLines);
+    const run = newRun(file, model.diagnostics, conditionalLines, parseRelease(options.version));
     for (const section of sections) readSection(run, section);
     checkReferences(run);
     checkServers(run);
@@ -57,7 +63,7 @@ export function parseHaproxy(text: string, file: string): Model {
   return model;
 }
 
-function newRun(file: string, diagnostics: Diagnostic[], conditionalLines: Set<number>): Run {
+function newRun(file: string, diagnostics: Diagnostic[], conditionalLines: Set<number>, target: Release | undefined): Run {
   const seen = new Set<string>();
   const report: Run["report"] = (severity, message, line) => {
     // Template slots and inherited settings can repeat one finding on one line.
@@ -71,7 +77,7 @@ function newRun(file: string, diagnostics: Diagnostic[], conditionalLines: Set<n
   return {
     file,
     report,
-    global: { sslVerifyNone: false },
+    global: { sslVerifyNone: false, ...(target ? { target } : {}) },
     defaults: new Map(),
     ambiguousDefaults: new Set(),
     proxies: [],
@@ -115,7 +121,8 @@ function namedDefaults(run: Run, s: Section): ProxyConf | undefined {
 
 function readProxy(run: Run, s: Section): void {
   const unique = claimName(run, s);
-  if (s.address !== undefined) {
+  // HAProxy 1.x took a listen address on the header line; 2.x no longer does.
+  if (s.address !== undefined && !(run.global.target && run.global.target.major < 2)) {
     // HAProxy 2.6 creates no proxy for a header with an address, so it rejects every line below it.
     const severity = s.body.length > 0 ? "error" : "warning";
     run.report(severity, `'${s.keyword} ${s.name} ${s.address}': HAProxy 2.6 takes listening addresses on 'bind' lines only`, s.header.line);
@@ -132,7 +139,7 @@ function readProxy(run: Run, s: Section): void {
 function readBody(run: Run, s: Section, conf: ProxyConf, body: ProxyBody): void {
   const kind = s.kind as Exclude<Section["kind"], "global" | "other">;
   const lineLoc = (line: number) => loc(run.file, line);
-  for (const d of s.body) applyProxyLine({ kind, named: s.name !== "", conf, body, lineLoc, say: sayAt(run, d.line) }, d);
+  for (const d of s.body) applyProxyLine({ kind, named: s.name !== "", conf, body, lineLoc, say: sayAt(run, d.line), target: run.global.target }, d);
 }
 
 /**
@@ -173,7 +180,7 @@ function readOther(run: Run, s: Section): void {
   for (const d of s.body.filter((d) => d.words[0] === "server")) {
     const say = sayAt(run, d.line);
     const kind = lookup(SERVER_SECTIONS, s.keyword);
-    if (kind === "checked") parseServer(d, initialServerParams(), say);
+    if (kind === "checked") parseServer(d, initialServerParams(), say, run.global.target);
     else if (!kind) say("error", `'server' is not allowed in a '${s.keyword}' section`);
   }
 }

@@ -29,6 +29,7 @@ import {
   type ServerParams,
 } from "./server.js";
 import { fromEnvironment, INET_FAMILIES, parseTime } from "./values.js";
+import { newerArity, newerKeyword, type Release } from "./versions.js";
 
 /** Settings a proxy inherits from its defaults section and may override. */
 export interface ProxyConf {
@@ -96,6 +97,8 @@ export interface ProxyContext {
   body: ProxyBody;
   lineLoc: (line: number) => Loc;
   say: Say;
+  /** The release the policy says the repository targets. */
+  target: Release | undefined;
 }
 
 /** Section settings copied into Pool.settings: few, and useful to a reviewer. */
@@ -113,8 +116,10 @@ export function applyProxyLine(ctx: ProxyContext, d: Directive): void {
     const removed = lookup(REMOVED_PROXY_KEYWORDS, kw);
     if (removed) ctx.say("error", `'${kw}' is ${removed}`);
     else {
-      const u = unknownKeyword(kw, Object.keys(PROXY_KEYWORDS).map((k) => k.split(" ")[0]!), `keyword in '${ctx.kind}' sections`);
-      ctx.say(u.severity, u.message);
+      const newer = newerKeyword("proxy", kw, "proxy keyword", ctx.target);
+      const u =
+        newer !== undefined ? newer : unknownKeyword(kw, Object.keys(PROXY_KEYWORDS).map((k) => k.split(" ")[0]!), `keyword in '${ctx.kind}' sections`);
+      if (u) ctx.say(u.severity, u.message);
     }
     return;
   }
@@ -178,9 +183,13 @@ const HANDLERS: Record<string, Handler> = {
   acl: (ctx, d) => ctx.body.acls.add(d.words[1]!),
   mode: (ctx, d) => {
     const mode = d.words[1]!;
+    const newer = newerKeyword("mode", mode, "proxy mode", ctx.target);
     if (mode === "tcp" || mode === "http") ctx.conf.mode = mode;
     else if (mode === "health") ctx.say("error", "'mode health' was removed; use 'http-request return status 200'");
-    else ctx.say("error", `unknown proxy mode '${mode}'`);
+    else if (newer !== undefined) {
+      ctx.conf.mode = mode;
+      if (newer) ctx.say(newer.severity, newer.message);
+    } else ctx.say("error", `unknown proxy mode '${mode}'`);
   },
   balance: balance,
   "hash-type": (ctx, d) => {
@@ -214,9 +223,9 @@ const HANDLERS: Record<string, Handler> = {
     checkConnect(ctx, d);
   },
   "tcp-check": checkConnect,
-  "default-server": (ctx, d) => applyServerParams(ctx.conf.defaultServer, d.words.slice(1), ctx.say),
-  server: (ctx, d) => ctx.body.servers.push(...parseServer(d, ctx.conf.defaultServer, ctx.say)),
-  "server-template": (ctx, d) => ctx.body.servers.push(...parseServerTemplate(d, ctx.conf.defaultServer, ctx.say)),
+  "default-server": (ctx, d) => applyServerParams(ctx.conf.defaultServer, d.words.slice(1), ctx.say, ctx.target),
+  server: (ctx, d) => ctx.body.servers.push(...parseServer(d, ctx.conf.defaultServer, ctx.say, ctx.target)),
+  "server-template": (ctx, d) => ctx.body.servers.push(...parseServerTemplate(d, ctx.conf.defaultServer, ctx.say, ctx.target)),
   bind: bind,
   use_backend: useBackend,
   default_backend: (ctx, d) => {
@@ -271,7 +280,11 @@ function balance(ctx: ProxyContext, d: Directive): void {
   if (algo === undefined) return;
   const m = /^([a-z_-]+)(?:\((.*)\))?$/.exec(algo);
   const name = m?.[1] ?? "";
-  if (!lookup(BALANCE_ALGORITHMS, name) || (name === "hdr" && !m?.[2])) {
+  const newer = lookup(BALANCE_ALGORITHMS, name) ? undefined : newerKeyword("balance", name, "balance algorithm", ctx.target);
+  if (newer !== undefined) {
+    if (newer) ctx.say(newer.severity, newer.message);
+    ctx.conf.balance = { words: d.words.slice(1), line: d.line };
+  } else if (!lookup(BALANCE_ALGORITHMS, name) || (name === "hdr" && !m?.[2])) {
     ctx.say("error", `unknown balance algorithm '${algo}'`);
   } else if ((name === "url_param" || name === "hash") && arg === undefined) {
     ctx.say("error", `balance ${name} needs an argument`);
@@ -282,7 +295,10 @@ function option(ctx: ProxyContext, d: Directive): void {
   const [, name = "", ...args] = d.words;
   const spec = lookup(OPTIONS, name);
   if (!spec) {
-    ctx.say("error", `unknown option '${name}'`);
+    const newer = newerKeyword("option", name, "proxy option", ctx.target);
+    if (newer !== undefined) {
+      if (newer) ctx.say(newer.severity, newer.message);
+    } else ctx.say("error", `unknown option '${name}'`);
     return;
   }
   if (spec.maxArgs !== undefined && args.length > spec.maxArgs) {
@@ -299,7 +315,10 @@ function timeout(ctx: ProxyContext, d: Directive): void {
   const [, name, value] = d.words as [string, string, string];
   const side = lookup(TIMEOUTS, name);
   const t = parseTime(value);
-  if (!side) ctx.say("error", `unknown timeout '${name}'`);
+  const newer = side ? undefined : newerKeyword("timeout", name, "timeout", ctx.target);
+  if (newer !== undefined) {
+    if (newer) ctx.say(newer.severity, newer.message);
+  } else if (!side) ctx.say("error", `unknown timeout '${name}'`);
   else if (fromEnvironment(value)) return;
   else if ("error" in t) ctx.say("error", `'timeout ${name}': ${t.error}`);
   else if (sideApplies(ctx, side, `timeout ${name}`)) {
@@ -316,8 +335,10 @@ function bind(ctx: ProxyContext, d: Directive): void {
     const kw = params[i]!;
     const arity = lookup(BIND_KEYWORDS, kw);
     if (arity === undefined) {
-      const u = unknownKeyword(kw, Object.keys(BIND_KEYWORDS), "bind keyword");
-      ctx.say(u.severity, u.message);
+      const newer = newerKeyword("bind", kw, "bind keyword", ctx.target);
+      const u = newer !== undefined ? newer : unknownKeyword(kw, Object.keys(BIND_KEYWORDS), "bind keyword");
+      if (u) ctx.say(u.severity, u.message);
+      if (newer !== undefined) i += newerArity("bind", kw);
     }
     else if (arity === 1 && params[++i] === undefined) ctx.say("error", `bind '${kw}' expects an argument`);
   }

@@ -9,6 +9,7 @@ import {
   unknownKeyword,
 } from "./keywords.js";
 import type { Directive } from "./sections.js";
+import { newerArity, newerKeyword, type Release } from "./versions.js";
 import { type Address, atol, fromEnvironment, invalidChar, parseAddress, parseTime } from "./values.js";
 
 export type Say = (severity: "error" | "warning", message: string) => void;
@@ -130,7 +131,7 @@ function positive(kw: string, arg: string, say: Say): number | undefined {
 }
 
 /** Applies `words` (server parameters) to `p`; like HAProxy, stops at the first error. */
-export function applyServerParams(p: ServerParams, words: string[], report: Say): void {
+export function applyServerParams(p: ServerParams, words: string[], report: Say, target?: Release): void {
   let failed = false;
   const say: Say = (severity, message) => {
     failed ||= severity === "error";
@@ -142,8 +143,11 @@ export function applyServerParams(p: ServerParams, words: string[], report: Say)
     else if (!SERVER_ARG_KEYWORDS.has(kw)) {
       if (kw === "usesrc") say("error", "'usesrc' is only allowed after 'source'");
       else {
-        const u = unknownKeyword(kw, [...SERVER_FLAGS, ...SERVER_ARG_KEYWORDS], "server keyword");
-        say(u.severity, u.message);
+        const newer = newerKeyword("server", kw, "server keyword", target);
+        const u = newer !== undefined ? newer : unknownKeyword(kw, [...SERVER_FLAGS, ...SERVER_ARG_KEYWORDS], "server keyword");
+        if (u) say(u.severity, u.message);
+        // A newer keyword's value is its value, not the next keyword.
+        if (newer !== undefined) i += newerArity("server", kw);
       }
     } else {
       const arg = words[++i];
@@ -184,7 +188,7 @@ export function checkServerSettings(p: ServerParams, sslVerifyNone: boolean, say
 }
 
 /** `server NAME ADDR[:PORT] [params]`. */
-export function parseServer(d: Directive, defaults: ServerParams, say: Say): ServerDecl[] {
+export function parseServer(d: Directive, defaults: ServerParams, say: Say, target?: Release): ServerDecl[] {
   const [, name, addr] = d.words;
   if (name === undefined || addr === undefined) {
     say("error", "'server' expects <name> and <addr>[:<port>] as arguments");
@@ -194,7 +198,7 @@ export function parseServer(d: Directive, defaults: ServerParams, say: Say): Ser
   const address = parseAddress(addr);
   if (address.error) say("error", address.error);
   const params = cloneServerParams(defaults);
-  applyServerParams(params, d.words.slice(3), say);
+  applyServerParams(params, d.words.slice(3), say, target);
   return [{ name, address, params, line: d.line, template: false }];
 }
 
@@ -202,7 +206,7 @@ export function parseServer(d: Directive, defaults: ServerParams, say: Say): Ser
 const MAX_TEMPLATE_SLOTS = 1024;
 
 /** `server-template PREFIX NUM|LOW-HIGH FQDN[:PORT] [params]`: one server per slot. */
-export function parseServerTemplate(d: Directive, defaults: ServerParams, say: Say): ServerDecl[] {
+export function parseServerTemplate(d: Directive, defaults: ServerParams, say: Say, target?: Release): ServerDecl[] {
   const [, prefix, range, addr] = d.words;
   if (prefix === undefined || range === undefined || addr === undefined) {
     say("error", "'server-template' expects <prefix> <nb | range> <addr>[:<port>] as arguments");
@@ -217,7 +221,7 @@ export function parseServerTemplate(d: Directive, defaults: ServerParams, say: S
   const address = parseAddress(addr);
   if (address.error) say("error", address.error);
   const params = cloneServerParams(defaults);
-  applyServerParams(params, d.words.slice(4), say);
+  applyServerParams(params, d.words.slice(4), say, target);
   const [low, high] = slots;
   if (high - low >= MAX_TEMPLATE_SLOTS) say("warning", `only the first ${MAX_TEMPLATE_SLOTS} template slots are shown`);
   const count = Math.min(high - low + 1, MAX_TEMPLATE_SLOTS);

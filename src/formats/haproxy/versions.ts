@@ -1,0 +1,61 @@
+/**
+ * Which HAProxy release a repository targets, and what that means for keywords HAProxy 2.6 (our
+ * main tables and oracle) does not know but 3.2 does (the generated tables of its manual).
+ */
+import {
+  BALANCE_ALGORITHMS_32,
+  BIND_KEYWORDS_32,
+  GLOBAL_KEYWORDS_32,
+  PROXY_KEYWORDS_32,
+  PROXY_KEYWORDS_REFERENCE_ONLY_32,
+  PROXY_MODES_32,
+  SERVER_KEYWORDS_32,
+} from "./keywords-3.2.generated.js";
+
+/** A policy's `haproxyVersion` ("2.6", "3.2"); absent when the policy does not say. */
+export interface Release {
+  major: number;
+  minor: number;
+}
+
+export function parseRelease(text: string | undefined): Release | undefined {
+  const m = /^(\d+)\.(\d+)/.exec(text ?? "");
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
+export const atLeast = (r: Release | undefined, major: number, minor = 0) => !!r && (r.major > major || (r.major === major && r.minor >= minor));
+
+export type Table = "global" | "proxy" | "option" | "timeout" | "server" | "bind" | "mode" | "balance";
+
+const proxyRows = [...Object.keys(PROXY_KEYWORDS_32), ...Object.keys(PROXY_KEYWORDS_REFERENCE_ONLY_32)];
+const second = (prefix: string) => proxyRows.filter((k) => k.startsWith(`${prefix} `)).map((k) => k.split(" ")[1]!);
+
+const NEWER: Record<Table, ReadonlySet<string>> = {
+  global: new Set(GLOBAL_KEYWORDS_32),
+  proxy: new Set(proxyRows.map((k) => k.split(" ")[0]!)),
+  option: new Set(second("option")),
+  timeout: new Set(second("timeout")),
+  server: new Set(Object.keys(SERVER_KEYWORDS_32)),
+  bind: new Set(Object.keys(BIND_KEYWORDS_32)),
+  mode: new Set(PROXY_MODES_32),
+  balance: new Set(BALANCE_ALGORITHMS_32),
+};
+
+/** Arguments a 3.2 server or bind keyword takes, so that its value is not read as the next keyword. */
+export function newerArity(table: "server" | "bind", kw: string): number {
+  const t: Record<string, number> = table === "server" ? SERVER_KEYWORDS_32 : BIND_KEYWORDS_32;
+  return Object.hasOwn(t, kw) ? t[kw]! : 0;
+}
+
+/**
+ * What to say about `kw` when HAProxy 2.6 does not know it: undefined when 3.2 does not either
+ * (the caller's usual unknown-keyword verdict applies). A repository that targets 3.x gets
+ * nothing; one that targets an older release gets an error, as that HAProxy would refuse the
+ * file; one that says nothing gets a warning.
+ */
+export function newerKeyword(table: Table, kw: string, what: string, target: Release | undefined): { severity: "error" | "warning"; message: string } | null | undefined {
+  if (!NEWER[table].has(kw)) return undefined;
+  if (atLeast(target, 3)) return null;
+  if (target) return { severity: "error", message: `'${kw}' is a ${what} of HAProxy 3.x; HAProxy ${target.major}.${target.minor} (the policy's haproxyVersion) rejects it` };
+  return { severity: "warning", message: `'${kw}' is a ${what} of HAProxy 3.x, unknown to 2.6: set haproxyVersion in the policy to say which release you run` };
+}
