@@ -13,6 +13,8 @@ export interface NginxParseOptions {
    * `http`; the engine passes `stream` when an including file says so.
    */
   context?: "main" | NginxContext;
+  /** The policy's nginxVersion: the release whose directives apply. */
+  version?: string;
 }
 
 const MAIN_ONLY = new Set(["http", "events", "stream", "worker_processes", "user", "pid", "load_module", "mail"]);
@@ -50,7 +52,7 @@ class Walker {
     this.top = directives;
     for (const d of directives) {
       if (d.name === "upstream") {
-        const pool = upstreamToPool(d, ctx, this.file, this.model.diagnostics);
+        const pool = upstreamToPool(d, ctx, this.file, this.model.diagnostics, this.model.includes);
         if (seen.has(pool.name)) this.model.diagnostics.push(error(`duplicate upstream "${pool.name}"`, d, this.file));
         seen.add(pool.name);
         this.model.pools.push(pool);

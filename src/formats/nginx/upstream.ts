@@ -1,5 +1,5 @@
 /** nginx `upstream` blocks into pools: servers, their parameters and the balancing method. */
-import { type Algorithm, type Backend, type Diagnostic, type HealthCheck, loc, type Pool } from "../../model/types.js";
+import { type Algorithm, type Backend, type Diagnostic, type HealthCheck, type Include, loc, type Pool } from "../../model/types.js";
 import { uniqueIds } from "../../model/ids.js";
 import { parseAddress } from "../address.js";
 import { parseDuration } from "../duration.js";
@@ -12,7 +12,13 @@ export type NginxContext = "http" | "stream";
 /** Methods that accept `backup` servers; nginx rejects backup under hash, ip_hash and random. */
 const BACKUP_CAPABLE = new Set(["round-robin", "least-conn", "least-time"]);
 
-export function upstreamToPool(d: Directive, ctx: NginxContext, file: string, diags: Diagnostic[]): Pool {
+/** OpenResty directives that hand the choice of server to Lua code. */
+const LUA_BALANCERS = new Set(["balancer_by_lua_block", "balancer_by_lua_file", "balancer_by_lua", "balancer_keepalive"]);
+
+/** The context of an `include` inside an upstream: its servers belong to that pool (see upstream-includes.ts). */
+export const upstreamIncludeContext = (poolKey: string) => `upstream:${poolKey}`;
+
+export function upstreamToPool(d: Directive, ctx: NginxContext, file: string, diags: Diagnostic[], includes: Include[] = []): Pool {
   const name = d.args[0] ?? "";
   const at = loc(file, d.line, d.endLine);
   if (d.args.length !== 1) diags.push(error(`invalid number of arguments in "upstream" directive`, d, file));
@@ -42,6 +48,14 @@ export function upstreamToPool(d: Directive, ctx: NginxContext, file: string, di
       }
       continue;
     }
+    if (child.name === "include" && child.args.length === 1) {
+      includes.push({ pattern: child.args[0]!, context: upstreamIncludeContext(pool.key), loc: loc(file, child.line, child.endLine) });
+      continue;
+    }
+    if (LUA_BALANCERS.has(child.name)) {
+      if (child.name !== "balancer_keepalive") pool.sharesFrom = { what: `an OpenResty Lua balancer (${child.name})`, loc: loc(file, child.line, child.endLine) };
+      continue;
+    }
     if (PLUS_DIRECTIVES.has(child.name)) {
       diags.push(warning(`"${child.name}" needs NGINX Plus or a newer nginx; open-source nginx 1.22 rejects it`, child, file));
     } else if (!UPSTREAM_DIRECTIVES.has(child.name)) {
@@ -54,7 +68,8 @@ export function upstreamToPool(d: Directive, ctx: NginxContext, file: string, di
   if (backupLine && !pool.backupsSupported) {
     diags.push(error(`balancing method "${pool.algorithm.name}" does not support parameter "backup"`, backupLine, file));
   }
-  if (pool.backends.length === 0) {
+  const serversElsewhere = pool.sharesFrom !== undefined || includes.some((i) => i.context === upstreamIncludeContext(pool.key));
+  if (pool.backends.length === 0 && !serversElsewhere) {
     if (pool.settings.zone !== undefined) {
       diags.push(warning(`upstream "${name}" has no servers: they must come from the NGINX Plus API at run time`, d, file));
     } else {
@@ -95,7 +110,8 @@ export function serverToBackend(d: Directive, ctx: NginxContext, file: string, d
     diags.push(error(`invalid address "${addressText}" in "server" directive`, d, file));
     return undefined;
   }
-  if (ctx === "stream" && address.port === undefined && !address.host.startsWith("unix:")) {
+  // With `service=` the port comes from the DNS SRV record (nginx 1.27.3+, NGINX Plus).
+  if (ctx === "stream" && address.port === undefined && !address.host.startsWith("unix:") && !params.some((p) => p.startsWith("service="))) {
     diags.push(error(`no port in upstream "${addressText}"`, d, file));
   }
   const backend: Backend = {
