@@ -88,7 +88,7 @@ upstream shop {
     expect(bad("upstream u {\n  server 1.1.1.1 weight=0;\n}")).toEqual([[2, 'invalid parameter "weight=0"']]);
     expect(bad("upstream u {\n  server 1.1.1.1 wieght=2;\n}")).toEqual([[2, 'invalid parameter "wieght=2"']]);
     expect(bad("upstream u {\n  ip_hash;\n  server 1.1.1.1;\n  server 1.1.1.2 backup;\n}")[0]![0]).toBe(4);
-    expect(bad("upstream u {\n  10.0.0.1:80;\n  server 1.1.1.1;\n}")).toEqual([[2, 'unknown directive "10.0.0.1:80" in upstream "u"']]);
+    expect(bad("upstream u {\n  10.0.0.1:80;\n  server 1.1.1.1;\n}")).toEqual([[2, 'unknown directive "10.0.0.1:80"']]);
     expect(bad("upstream u {\n}")).toEqual([[1, 'no servers are inside upstream "u"']]);
     expect(bad("stream {\n upstream u {\n  server 1.1.1.1;\n }\n}")).toEqual([[3, 'no port in upstream "1.1.1.1"']]);
   });

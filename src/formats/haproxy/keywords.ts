@@ -5,6 +5,8 @@
  * when the keyword was tried in each section type.
  */
 
+import { nearestWord } from "../typo.js";
+
 /** Table lookup that ignores Object.prototype, so a keyword like `constructor` stays unknown. */
 export function lookup<T>(table: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(table, key) ? table[key] : undefined;
@@ -443,26 +445,8 @@ export const SERVER_ENUMS: Record<string, readonly string[]> = {
  * else may be a keyword newer than the 2.6 and 3.2 tables, so it is a warning, not a parse failure.
  */
 export function unknownKeyword(kw: string, known: Iterable<string>, what: string): { severity: "error" | "warning"; message: string } {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(kw, k, bestDistance);
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
+  const best = nearestWord(kw, known);
   if (!/^[a-z][a-z0-9.-]+$/.test(kw)) return { severity: "error", message: `unknown ${what} '${kw}'` };
   if (best !== undefined && kw.length >= 4) return { severity: "error", message: `unknown ${what} '${kw}'; did you mean '${best}'?` };
   return { severity: "warning", message: `'${kw}' is not a ${what} of HAProxy 3.2 or earlier: a newer HAProxy may accept it, but lb-review cannot evaluate it` };
-}
-
-/** Levenshtein distance, giving up (returning `limit`) once it cannot be below it. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    if (Math.min(...row) >= limit) return limit;
-    prev = row;
-  }
-  return prev[b.length]!;
 }

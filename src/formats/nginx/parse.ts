@@ -1,11 +1,12 @@
 /** nginx config text into the normalized model. Never throws: problems become diagnostics. */
 import { emptyModel, type Listener, loc, type Model, type Route, type Target } from "../../model/types.js";
 import { parseAddress } from "../address.js";
-import { error, warning } from "./diag.js";
-import { PASS_DIRECTIVES, PLUS_DIRECTIVES, ROUTE_CONTAINERS } from "./directives.js";
+import { error } from "./diag.js";
+import { PASS_DIRECTIVES, ROUTE_CONTAINERS } from "./directives.js";
 import { type Directive, parseTree } from "./tree.js";
 import { routeResilience } from "./resilience.js";
 import { type NginxContext, upstreamToPool } from "./upstream.js";
+import { FRAGMENT, validateDirectives } from "./validate.js";
 
 export interface NginxParseOptions {
   /**
@@ -24,6 +25,7 @@ export function parseNginx(text: string, file: string, options: NginxParseOption
   const tree = parseTree(text);
   for (const e of tree.errors) model.diagnostics.push({ severity: "error", message: e.message, loc: loc(file, e.line, e.endLine) });
   const top = options.context ?? (tree.directives.some((d) => MAIN_ONLY.has(d.name)) ? "main" : "http");
+  validateDirectives(tree.directives, options.context || top === "main" ? [top] : FRAGMENT, file, model.diagnostics);
   const walker = new Walker(model, file);
   if (top === "main") walker.main(tree.directives);
   else walker.context(tree.directives, top);
@@ -60,8 +62,6 @@ class Walker {
         this.server(d, ctx);
       } else if (d.name === "include") {
         this.include(d, ctx);
-      } else if (PLUS_DIRECTIVES.has(d.name)) {
-        this.plusWarning(d);
       }
     }
   }
@@ -75,10 +75,7 @@ class Walker {
     const label = names[0] ?? (listen || `server@${d.line}`);
     // server_name alone is not unique: the same name often has a :80 and a :443 server.
     const scope = { ctx, label, keyLabel: `${names.join(",")}@${listen}`, listeners, server: d, levels: [this.top, block] };
-    for (const c of block) {
-      if (c.name === "include") this.include(c, `${ctx}-server`);
-      else if (PLUS_DIRECTIVES.has(c.name)) this.plusWarning(c);
-    }
+    for (const c of block) if (c.name === "include") this.include(c, `${ctx}-server`);
     if (ctx === "stream") {
       const pass = block.find((c) => c.name === "proxy_pass");
       if (pass) this.route(scope, `${ctx}:server:${scope.keyLabel}`, `server ${label}`, [pass], undefined, d, scope.levels);
@@ -103,7 +100,6 @@ class Walker {
         const condition = `${x.name} ${x.args.join(" ")}`.trim();
         if (conditional.length > 0) this.route(scope, `${keyBase}:${condition}`, `${name} ${condition}`, conditional, condition, x, [...levels, x.block ?? []]);
       }
-      for (const x of inner) if (PLUS_DIRECTIVES.has(x.name)) this.plusWarning(x);
       this.locations(inner, { ...scope, levels }, `${path} > `);
     }
   }
@@ -131,10 +127,8 @@ class Walker {
   private passTarget(d: Directive, ctx: NginxContext): Target | undefined {
     const at = loc(this.file, d.line, d.endLine);
     const arg = d.args[0];
-    if (!arg || d.args.length !== 1) {
-      this.model.diagnostics.push(error(`invalid number of arguments in "${d.name}" directive`, d, this.file));
-      return undefined;
-    }
+    // A wrong argument count is reported by validate.ts.
+    if (!arg || d.args.length !== 1) return undefined;
     if (arg.includes("$")) return { kind: "dynamic", expression: arg, weight: 1, loc: at };
     const schemes = ctx === "stream" ? [""] : (PASS_DIRECTIVES[d.name] ?? [""]);
     const scheme = schemes.find((s) => s !== "" && arg.toLowerCase().startsWith(s)) ?? (schemes.includes("") ? "" : undefined);
@@ -162,10 +156,6 @@ class Walker {
   private include(d: Directive, context: string): void {
     const pattern = d.args[0];
     if (pattern) this.model.includes.push({ pattern, context, loc: loc(this.file, d.line, d.endLine) });
-  }
-
-  private plusWarning(d: Directive): void {
-    this.model.diagnostics.push(warning(`"${d.name}" needs NGINX Plus or a newer nginx; open-source nginx 1.22 rejects it`, d, this.file));
   }
 }
 

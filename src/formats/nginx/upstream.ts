@@ -4,7 +4,7 @@ import { uniqueIds } from "../../model/ids.js";
 import { parseAddress } from "../address.js";
 import { parseDuration } from "../duration.js";
 import { error, warning } from "./diag.js";
-import { PLUS_DIRECTIVES, PLUS_SERVER_PARAMS, SERVER_FLAG_PARAMS, SERVER_VALUE_PARAMS, UPSTREAM_DIRECTIVES } from "./directives.js";
+import { PLUS_SERVER_PARAMS, SERVER_FLAG_PARAMS, SERVER_VALUE_PARAMS, UPSTREAM_DIRECTIVES } from "./directives.js";
 import type { Directive } from "./tree.js";
 
 export type NginxContext = "http" | "stream";
@@ -56,13 +56,8 @@ export function upstreamToPool(d: Directive, ctx: NginxContext, file: string, di
       if (child.name !== "balancer_keepalive") pool.sharesFrom = { what: `an OpenResty Lua balancer (${child.name})`, loc: loc(file, child.line, child.endLine) };
       continue;
     }
-    if (PLUS_DIRECTIVES.has(child.name)) {
-      diags.push(warning(`"${child.name}" needs NGINX Plus or a newer nginx; open-source nginx 1.22 rejects it`, child, file));
-    } else if (!UPSTREAM_DIRECTIVES.has(child.name)) {
-      diags.push(error(`unknown directive "${child.name}" in upstream "${name}"`, child, file));
-      continue;
-    }
-    pool.settings[child.name] = child.args.join(" ");
+    // validate.ts reports directives nginx does not allow here.
+    if (UPSTREAM_DIRECTIVES.has(child.name)) pool.settings[child.name] = child.args.join(" ");
   }
   pool.backupsSupported = BACKUP_CAPABLE.has(pool.algorithm.name);
   if (backupLine && !pool.backupsSupported) {
