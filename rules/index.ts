@@ -19,6 +19,7 @@ import { selectorMatchesNothing } from "./selector-matches-nothing.js";
 import { shareShift } from "./share-shift.js";
 import { sharesUnknown } from "./shares-unknown.js";
 import { targetGroupReplaced } from "./target-group-replaced.js";
+import { templateIntroduced } from "./template-introduced.js";
 import { templateNotEvaluated } from "./template-not-evaluated.js";
 import { timeoutCut } from "./timeout-cut.js";
 import { trafficConcentration } from "./traffic-concentration.js";
@@ -49,6 +50,7 @@ export const RULES: readonly Rule<never>[] = [
   selectorMatchesNothing,
   unknownService,
   ambiguousReference,
+  templateIntroduced,
   templateNotEvaluated,
   sharesUnknown,
 ] as Rule<never>[];

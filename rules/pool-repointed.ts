@@ -27,7 +27,8 @@ export const poolRepointed: Rule = {
   check({ changes }) {
     const hits: RuleHit[] = [];
     for (const p of changes.pools) {
-      if (!p.before || !p.after) continue;
+      // Backends a template loop or Lua code picks are not known: nothing to say they moved.
+      if (!p.before || !p.after || p.before.sharesFrom || p.after.sharesFrom) continue;
       const serving = (side: "before" | "after") =>
         p.backends.filter((b) => b[side] !== null && (side === "before" ? b.shareBefore : b.shareAfter) !== 0).map((b) => b[side]!);
       const was = serving("before");

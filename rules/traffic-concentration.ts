@@ -92,6 +92,7 @@ function concentrated(before: BackendShare[], after: BackendShare[], threshold: 
   if (!top || top.share === null || top.share < threshold) return undefined;
   if (before.some((s) => s.share !== null && s.share >= threshold)) return undefined;
   const was = before.find((s) => s.id === top.id);
-  if (was?.share === null) return undefined;
-  return { after: top, before: was?.share ?? 0 };
+  // An unknown share before is still less than all of it when others took traffic too.
+  if (was?.share === null && activeCount(before) <= 1) return undefined;
+  return { after: top, before: was ? was.share : 0 };
 }

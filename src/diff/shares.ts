@@ -22,7 +22,10 @@ export function poolShares(pool: Pool): BackendShare[] {
   return pool.backends.map((b) => {
     const entry: BackendShare = { id: b.id, weight: b.weight, state: b.state, share: 0 };
     if (b.name !== undefined) entry.name = b.name;
-    if (receiving.includes(b)) entry.share = known && total > 0 ? (b.weight ?? 0) / total : null;
+    // The only receiving backend takes everything, whatever its unknown weight says, unless it
+    // stands for replicas of unknown number (see link.ts).
+    if (receiving.length === 1 && receiving[0] === b && !(b.replicaOf !== undefined && b.weight === null)) entry.share = 1;
+    else if (receiving.includes(b)) entry.share = known && total > 0 ? (b.weight ?? 0) / total : null;
     return entry;
   });
 }

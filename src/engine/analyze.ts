@@ -8,7 +8,9 @@ import { mapLines } from "../diff/lines.js";
 import { copyJudge, detectMoves } from "../diff/moves.js";
 import picomatch from "picomatch";
 import { detectFormat } from "../formats/detect.js";
-import { chartDirs, templateReason } from "../formats/templates.js";
+import { chartDirs, TEMPLATE_NAME, templateReason } from "../formats/templates.js";
+import { readTemplate, templateEngines } from "../formats/template/read.js";
+import { scanTags } from "../formats/template/scan.js";
 import { type ParseOptions, parseConfig } from "../formats/index.js";
 import { includeMatcher } from "../model/includes.js";
 import { resolveUpstreamIncludes } from "../formats/nginx/upstream-includes.js";
@@ -61,7 +63,7 @@ export function analyze(before: SourceFile[], after: SourceFile[], policy: Loade
   const vb = parseVersion(before, formats, policy.policy);
   const va = parseVersion(after, formats, policy.policy);
   const { files, moves } = fileChanges(before, after, formats, vb, va);
-  const changes = { ...diffVersions(files, vb, va, moves), notEvaluated: templates };
+  const changes = { ...diffVersions(files, vb, va, moves), notEvaluated: templates, becameTemplates: becameTemplates(files, before, after) };
   const findings = runRules(changes, policy);
   const risk = riskOf(findings, changes);
   const approvals = SEVERITIES.filter((s) => findings.some((f) => f.severity === s))
@@ -91,6 +93,13 @@ function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolic
     // The policy's own mapping wins over the template guess.
     const mapped = policy.policy.files.some((m) => picomatch.isMatch(f.path, m.path, { dot: true }));
     const template = mapped ? null : templateReason(f.path, old.has(f.path) ? baseCharts : headCharts);
+    // A template by name (nginx.conf.j2) is read as the format its name and content say, with
+    // its placeholders unknown; only one whose format cannot be told is left unevaluated.
+    const byName = template && TEMPLATE_NAME.test(f.path) ? detectFormat(f.path.replace(TEMPLATE_NAME, ""), f.text, policy.policy) : null;
+    if (byName) {
+      formats.set(f.path, byName);
+      continue;
+    }
     if (template) {
       const changed = old.get(f.path) !== f.text || !now.has(f.path);
       if (changed && !templates.has(template)) templates.set(template, f.path);
@@ -127,6 +136,8 @@ function parseFile(format: Format, path: string, text: string, options: ParseOpt
   if (problem) {
     return { ...emptyModel(path, format), diagnostics: [{ severity: "error", message: problem, loc: loc(path, 1) }] };
   }
+  const engines = templateEngines(format, path, text);
+  if (engines.length > 0) return readTemplate(text, engines, (rendered) => parseConfig(format, rendered, path, options));
   return parseConfig(format, text, path, options);
 }
 
@@ -190,6 +201,23 @@ function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<str
       return moved;
     });
   return { files, moves };
+}
+
+/**
+ * Changed files that held no template syntax before and now do: values they fixed may have
+ * become unknown, which a reviewer must see (a template cannot be a way to blind the review).
+ */
+function becameTemplates(files: FileChange[], before: SourceFile[], after: SourceFile[]): { file: string; engines: string[]; line: number }[] {
+  const old = new Map(before.map((f) => [f.path, f.text]));
+  const now = new Map(after.map((f) => [f.path, f.text]));
+  return files.flatMap((f) => {
+    const was = old.get(f.from ?? f.path);
+    const is = now.get(f.path);
+    if (was === undefined || is === undefined || templateEngines(f.format, f.from ?? f.path, was).length > 0) return [];
+    const engines = templateEngines(f.format, f.path, is);
+    const first = scanTags(is, engines)[0]?.start ?? 0;
+    return engines.length > 0 ? [{ file: f.path, engines, line: is.slice(0, first).split("\n").length }] : [];
+  });
 }
 
 function elements(m: Model | null): number {
