@@ -10,6 +10,11 @@ export interface Fields {
   diagnostics: Diagnostic[];
   /** Whether a key as written names the wanted option (exact, any case, snake or camel case). */
   match: (written: string, wanted: string) => boolean;
+  /**
+   * What a mapping written where a list is expected stands for, when the format's own loader
+   * accepts it (Envoy: one item; Traefik's TOML: an empty table is an empty list).
+   */
+  listFromMap?: (m: PMap) => PNode[] | undefined;
 }
 
 export const exactKeys = (written: string, wanted: string) => written === wanted;
@@ -64,6 +69,8 @@ export function mapOf(ctx: Fields, map: PNode | null | undefined, key: string, w
 export function listOf(ctx: Fields, map: PNode | null | undefined, key: string, what = key): PNode[] {
   const e = entry(ctx, map, key);
   if (!e || isNull(e.value)) return [];
+  const lenient = e.value.kind === "map" ? ctx.listFromMap?.(e.value) : undefined;
+  if (lenient) return lenient;
   if (e.value.kind !== "seq") {
     error(ctx, e, `${what} must be a list, found ${describeNode(e.value)}`);
     return [];

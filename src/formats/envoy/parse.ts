@@ -37,7 +37,8 @@ const CLUSTER_FIELDS = [
 
 export function parseEnvoy(text: string, file: string): Model {
   const model = emptyModel(file, "envoy");
-  const ctx: Ctx = { file, diagnostics: model.diagnostics, match: protoKeys };
+  // Envoy's YAML loader takes a single mapping for a repeated field as a list of one.
+  const ctx: Ctx = { file, diagnostics: model.diagnostics, match: protoKeys, listFromMap: (m) => [m] };
   try {
     if (/\.json$/i.test(file)) {
       const bad = jsonSyntaxError(text);

@@ -28,8 +28,20 @@ export function parseNginx(text: string, file: string, options: NginxParseOption
   validateDirectives(tree.directives, options.context || top === "main" ? [top] : FRAGMENT, file, model.diagnostics);
   const walker = new Walker(model, file);
   if (top === "main") walker.main(tree.directives);
+  else if (!options.context && isServerBody(tree.directives)) walker.context([asServer(tree.directives, text)], "http");
   else walker.context(tree.directives, top);
   return model;
+}
+
+/** A fragment of a server's body (listen, server_name, locations), included inside `server {}`. */
+function isServerBody(directives: Directive[]): boolean {
+  const names = new Set(directives.map((d) => d.name));
+  return !names.has("server") && !names.has("upstream") && (names.has("location") || names.has("listen"));
+}
+
+/** The fragment as the server it is read into, so its locations are routes. */
+function asServer(directives: Directive[], text: string): Directive {
+  return { name: "server", args: [], line: 1, endLine: Math.max(1, text.split("\n").length - 1), block: directives };
 }
 
 class Walker {

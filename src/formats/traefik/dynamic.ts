@@ -35,9 +35,9 @@ interface ServiceDef {
   entry: PEntry;
 }
 
-/** Whether a document is dynamic configuration: a top-level http, tcp or udp section. */
+/** Whether a document is dynamic configuration: a top-level http, tcp, udp or tls section. */
 export function isDynamic(ctx: Ctx, root: PNode): boolean {
-  return PROTOCOLS.some((p) => entry(ctx, root, p) !== undefined);
+  return [...PROTOCOLS, "tls"].some((p) => entry(ctx, root, p) !== undefined);
 }
 
 export function readDynamic(ctx: Ctx, root: PMap, out: Output): void {
@@ -60,8 +60,9 @@ export function readDynamic(ctx: Ctx, root: PMap, out: Output): void {
     const referenced = new Set<string>();
     for (const def of services.values()) for (const c of childrenOf(ctx, proto, def)) referenced.add(c);
     const routers = mapOf(ctx, section, "routers");
+    const family = routerFamily(ctx, routers?.entries ?? []);
     for (const r of routers?.entries ?? []) {
-      const route = router(ctx, proto, r, lookup);
+      const route = router(ctx, proto, r, lookup, family);
       if (!route) continue;
       out.routes.push(route.route);
       for (const id of route.visited) referenced.add(id);
@@ -203,18 +204,50 @@ function serviceNode(ctx: Ctx, proto: Protocol, id: string, services: Map<string
   return { kind: "failover", name, main, fallback, loc: at(ctx, def.entry) };
 }
 
-function router(ctx: Ctx, proto: Protocol, e: PEntry, lookup: (id: string) => ServiceNode): { route: Route; visited: Set<string> } | null {
+/**
+ * Multi-layer routing (Traefik 3.5+): a router with `parentRefs` matches only inside its parents,
+ * so it inherits their rules and entry points; a parent needs no service of its own.
+ */
+interface RouterFamily {
+  parents: Set<string>;
+  /** The rules and entry points a router inherits from its parents, outermost first. */
+  inherited(name: string): { rules: string[]; entryPoints?: { values: string[]; entry?: PEntry } };
+}
+
+function routerFamily(ctx: Ctx, routers: PEntry[]): RouterFamily {
+  const byName = new Map(routers.map((r) => [r.key, r]));
+  const parentsOf = (name: string) => strings(ctx, byName.get(name)?.value, "parentRefs").values.filter((p) => byName.has(p));
+  const parents = new Set(routers.flatMap((r) => parentsOf(r.key)));
+  const inherited = (name: string, depth = 0): ReturnType<RouterFamily["inherited"]> => {
+    const [parent] = parentsOf(name);
+    if (parent === undefined || depth > 8) return { rules: [] };
+    const above = inherited(parent, depth + 1);
+    const node = byName.get(parent)!.value;
+    const rule = str(ctx, node, "rule");
+    const eps = strings(ctx, node, "entryPoints");
+    return { rules: [...above.rules, ...(rule !== undefined ? [rule] : [])], ...(eps.values.length > 0 ? { entryPoints: eps } : above.entryPoints ? { entryPoints: above.entryPoints } : {}) };
+  };
+  return { parents, inherited: (name) => inherited(name) };
+}
+
+function router(ctx: Ctx, proto: Protocol, e: PEntry, lookup: (id: string) => ServiceNode, family: RouterFamily): { route: Route; visited: Set<string> } | null {
   const name = e.key;
   if (e.value.kind !== "map") {
     error(ctx, e, `${proto} router "${name}" must be a mapping, found ${describeNode(e.value)}`);
     return null;
   }
   const r = e.value;
-  const rule = str(ctx, r, "rule");
-  if (rule === undefined && proto !== "udp") error(ctx, e, `${proto} router "${name}" needs a rule`);
   const service = str(ctx, r, "service");
+  // A parent without a service only narrows its children's traffic: not a route of its own.
+  if (!service && family.parents.has(name)) return null;
+  const from = family.inherited(name);
+  const own = str(ctx, r, "rule");
+  const rules = [...from.rules, ...(own !== undefined ? [own] : [])];
+  const rule = rules.length > 1 ? rules.map((x) => `(${x})`).join(" && ") : rules[0];
+  if (rule === undefined && proto !== "udp") error(ctx, e, `${proto} router "${name}" needs a rule`);
   const serviceEntry = entry(ctx, r, "service");
-  const eps = strings(ctx, r, "entryPoints");
+  const ownEps = strings(ctx, r, "entryPoints");
+  const eps = ownEps.values.length > 0 ? ownEps : (from.entryPoints ?? ownEps);
   const tlsNode = get(ctx, r, "tls");
   const tls = tlsNode !== undefined && !(tlsNode.kind === "scalar" && (tlsNode.value === false || tlsNode.value === null));
   const epLoc = eps.entry ?? e;

@@ -13,7 +13,8 @@ import { type Ctx, error, get, warn } from "./values.js";
 
 export function parseTraefik(text: string, file: string): Model {
   const model = emptyModel(file, "traefik");
-  const ctx: Ctx = { file, diagnostics: model.diagnostics, match: anyCaseKeys };
+  // `[http.services.x.loadBalancer.servers]` written as an empty TOML table is an empty list to Traefik.
+  const ctx: Ctx = { file, diagnostics: model.diagnostics, match: anyCaseKeys, listFromMap: (m) => (m.entries.length === 0 ? [] : undefined) };
   try {
     const roots: { root: PNode; line: number; endLine: number }[] = [];
     if (/\.toml$/i.test(file)) {
