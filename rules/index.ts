@@ -4,6 +4,7 @@ import { algorithmChange } from "./algorithm-change.js";
 import { ambiguousReference } from "./ambiguous-reference.js";
 import { capacity } from "./capacity.js";
 import { failoverNarrowed } from "./failover-narrowed.js";
+import { fileTooLarge } from "./file-too-large.js";
 import { danglingReference } from "./dangling-reference.js";
 import { healthCheckRemoved } from "./health-check-removed.js";
 import { healthCheckWeakened } from "./health-check-weakened.js";
@@ -52,6 +53,7 @@ export const RULES: readonly Rule<never>[] = [
   ambiguousReference,
   templateIntroduced,
   templateNotEvaluated,
+  fileTooLarge,
   sharesUnknown,
 ] as Rule<never>[];
 

@@ -19,6 +19,15 @@ export interface Example {
   policy?: string;
   /** Other files, the same in both versions (e.g. declarations a reference may resolve to). */
   extra?: { path: string; text: string }[];
+  /** The after text is padded with comment lines to at least this many bytes (size limits). */
+  padAfterTo?: number;
+}
+
+/** An example's after text as the engine sees it, padding included. */
+export function afterText(e: Example): string | null {
+  if (e.after === null || e.padAfterTo === undefined) return e.after;
+  const line = `${"#".repeat(99)}\n`;
+  return e.after + line.repeat(Math.ceil(Math.max(0, e.padAfterTo - e.after.length) / line.length));
 }
 
 export interface RuleContext<O> {

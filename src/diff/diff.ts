@@ -122,6 +122,8 @@ export interface ChangeSet {
   moves: Map<string, string[]>;
   /** Changed files that are not config but templates of it, each said once (why, as a sentence). */
   notEvaluated?: { file: string; message: string }[];
+  /** Changed files over the size limit that were not evaluated (and were not evaluable before). */
+  tooLarge?: { file: string; message: string }[];
   /** Files that were plain config in the base and hold template syntax now. */
   becameTemplates?: { file: string; engines: string[]; line: number }[];
 }

@@ -56,14 +56,36 @@ export interface Analysis {
 }
 
 /** Beyond this a file is not parsed: it yields an error, never a silent pass. */
-export const MAX_FILE_BYTES = 1_000_000;
+export const MAX_FILE_BYTES = 10_000_000;
+
+const bytesOf = (text: string) => Buffer.byteLength(text, "utf8");
+
+/**
+ * Config files over the size limit. One that was already over it (or is new) is left out of both
+ * versions and, when it changed, said once. One that grows past the limit in this change stays
+ * in: it parses to an error, since it could hide what changed in it.
+ */
+function oversized(before: SourceFile[], after: SourceFile[], formats: Map<string, Format>): { skipped: Set<string>; tooLarge: { file: string; message: string }[] } {
+  const old = new Map(before.map((f) => [f.path, f.text]));
+  const skipped = new Set<string>();
+  const tooLarge: { file: string; message: string }[] = [];
+  for (const f of after) {
+    if (!formats.has(f.path) || bytesOf(f.text) <= MAX_FILE_BYTES) continue;
+    const was = old.get(f.path);
+    if (was !== undefined && bytesOf(was) <= MAX_FILE_BYTES) continue;
+    skipped.add(f.path);
+    if (was !== f.text) tooLarge.push({ file: f.path, message: `${f.path} is ${bytesOf(f.text)} bytes, over the ${MAX_FILE_BYTES}-byte limit: not evaluated` });
+  }
+  return { skipped, tooLarge };
+}
 
 export function analyze(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): Analysis {
   const { formats, templates } = classify(before, after, policy);
-  const vb = parseVersion(before, formats, policy.policy);
-  const va = parseVersion(after, formats, policy.policy);
+  const { skipped, tooLarge } = oversized(before, after, formats);
+  const vb = parseVersion(before.filter((f) => !skipped.has(f.path)), formats, policy.policy);
+  const va = parseVersion(after.filter((f) => !skipped.has(f.path)), formats, policy.policy);
   const { files, moves } = fileChanges(before, after, formats, vb, va);
-  const changes = { ...diffVersions(files, vb, va, moves), notEvaluated: templates, becameTemplates: becameTemplates(files, before, after) };
+  const changes = { ...diffVersions(files, vb, va, moves), notEvaluated: templates, tooLarge, becameTemplates: becameTemplates(files, before, after) };
   const findings = runRules(changes, policy);
   const risk = riskOf(findings, changes);
   const approvals = SEVERITIES.filter((s) => findings.some((f) => f.severity === s))
@@ -143,7 +165,7 @@ function parseFile(format: Format, path: string, text: string, options: ParseOpt
 
 function unreadable(text: string): string | null {
   if (text.includes("\u0000")) return "binary content: cannot be read as load-balancer config";
-  const bytes = Buffer.byteLength(text, "utf8");
+  const bytes = bytesOf(text);
   if (bytes > MAX_FILE_BYTES) return `file is ${bytes} bytes, over the ${MAX_FILE_BYTES}-byte limit: not evaluated`;
   return null;
 }

@@ -62,6 +62,43 @@ export const MAX_EXPANDED_NODES = 100_000;
 
 /** Reads every `---` document; syntax errors become diagnostics on their lines, never exceptions. */
 export function parseYamlDocuments(text: string, file: string): YamlParseResult {
+  const result = parseYamlStrict(text, file);
+  if (!result.diagnostics.some((d) => d.message.startsWith("YAML: Missing closing"))) return result;
+  // kubectl's YAML 1.1 reader accepts a quoted scalar whose continuation lines are indented less
+  // than its key; the `yaml` package does not. Indenting them (same lines) reads what kubectl reads.
+  const repaired = indentQuotedContinuations(text);
+  if (repaired === text) return result;
+  const second = parseYamlStrict(repaired, file);
+  return second.diagnostics.some((d) => d.severity === "error") ? result : second;
+}
+
+/** Continuation lines of a multi-line quoted scalar, indented one more than the key that opens it. */
+export function indentQuotedContinuations(text: string): string {
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(?:-\s+)?[^\s#"'][^:#]*:\s+(["'])(.*)$/.exec(lines[i]!);
+    if (!open || closesQuote(open[3]!, open[2]!)) continue;
+    const indent = " ".repeat(open[1]!.length + 1);
+    for (let j = i + 1; j < lines.length; j++) {
+      const line = lines[j]!;
+      if (/^\s*$/.test(line)) continue;
+      if (line.length - line.trimStart().length < indent.length) lines[j] = indent + line.trimStart();
+      if (closesQuote(line, open[2]!)) {
+        i = j;
+        break;
+      }
+    }
+  }
+  return lines.join("\n");
+}
+
+/** Whether a quoted scalar's text (after its opening quote) closes on this line. */
+function closesQuote(rest: string, quote: string): boolean {
+  if (quote === "'") return rest.replace(/''/g, "").includes("'");
+  return rest.replace(/\\./g, "").includes('"');
+}
+
+function parseYamlStrict(text: string, file: string): YamlParseResult {
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
   const lineAt = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, text.length))).line;

@@ -39,6 +39,7 @@ function example(e: Example): string[] {
     text === null ? [`${label}: *(file absent)*`, ""] : [`${label}${where}:`, "", `\`\`\`${e.format}`, text.trimEnd(), "```", ""];
   const policy = e.policy ? ["Policy:", "", "```yaml", e.policy.trimEnd(), "```", ""] : [];
   const extra = (e.extra ?? []).flatMap((f) => [`Unchanged \`${f.path}\`:`, "", `\`\`\`${e.format}`, f.text.trimEnd(), "```", ""]);
-  return [...block("Before", e.before), ...block("After", e.after), ...extra, ...policy];
+  const padded = e.padAfterTo !== undefined ? [`*(after: padded with comment lines to ${e.padAfterTo.toLocaleString("en-US")} bytes)*`, ""] : [];
+  return [...block("Before", e.before), ...block("After", e.after), ...padded, ...extra, ...policy];
 }
 

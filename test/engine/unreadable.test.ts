@@ -10,9 +10,21 @@ describe("content that cannot be read as config", () => {
     expect(a.findings[0]).toMatchObject({ rule: "unparseable-config", severity: "critical", line: 1, message: expect.stringContaining("binary content") });
   });
 
-  it("an oversized file is a critical finding naming the limit", () => {
+  it("a file that grows past the size limit is a critical finding naming the limit: it could hide its change", () => {
     const big = UP + `# ${"x".repeat(MAX_FILE_BYTES)}\n`;
     const a = review("nginx", UP, big);
     expect(a.findings[0]).toMatchObject({ rule: "unparseable-config", severity: "critical", message: expect.stringContaining(`over the ${MAX_FILE_BYTES}-byte limit`) });
+  });
+
+  it("a file already over the limit that changes is said once, as information; unchanged, it is not mentioned", () => {
+    const big = (n: number) => UP + `# ${"x".repeat(MAX_FILE_BYTES + n)}\n`;
+    const a = review("nginx", big(1), big(2));
+    expect(a.findings.map((f) => [f.rule, f.severity])).toEqual([["file-too-large", "info"]]);
+    expect(review("nginx", big(1), big(1)).findings).toEqual([]);
+  });
+
+  it("up to 10 MB a file is read", () => {
+    const large = UP.replace("10.0.0.2:80;", "10.0.0.2:80 down;") + `# ${"x".repeat(5_000_000)}\n`;
+    expect(review("nginx", UP, large).findings[0]).toMatchObject({ rule: "traffic-concentration", severity: "critical" });
   });
 });

@@ -99,3 +99,42 @@ describe("nginx fragments", () => {
     ]);
   });
 });
+
+describe("mixed files", () => {
+  it("a file with a Service and a Traefik IngressRoute counts both: the route's weights are judged", async () => {
+    const { analyze } = await import("../../src/engine/analyze.js");
+    const file = (v1: number, v2: number) =>
+      [
+        "apiVersion: v1",
+        "kind: Service",
+        "metadata:",
+        "  name: whoami",
+        "spec:",
+        "  selector:",
+        "    app: whoami",
+        "  ports:",
+        "  - port: 80",
+        "---",
+        "apiVersion: traefik.io/v1alpha1",
+        "kind: IngressRoute",
+        "metadata:",
+        "  name: whoami",
+        "spec:",
+        "  routes:",
+        "  - match: Host(`whoami.example`)",
+        "    kind: Rule",
+        "    services:",
+        "    - name: whoami",
+        "      port: 80",
+        `      weight: ${v1}`,
+        "    - name: whoami-v2",
+        "      port: 80",
+        `      weight: ${v2}`,
+        "",
+      ].join("\n");
+    const path = "k8s/whoami.yaml";
+    expect(detectFormat(path, file(3, 1), policy)).toBe("kubernetes");
+    const a = analyze([{ path, text: file(3, 1) }], [{ path, text: file(0, 1) }], loadPolicy(null));
+    expect(a.findings.find((f) => f.rule === "traffic-concentration")).toMatchObject({ line: 22 });
+  });
+});

@@ -4,7 +4,8 @@
  * Gateway API and VirtualService rules are routes. Never throws: every problem is a
  * diagnostic with a line.
  */
-import { emptyModel, type Loc, loc, type Model } from "../../model/types.js";
+import { type Diagnostic, emptyModel, type Loc, loc, type Model } from "../../model/types.js";
+import { parseTraefik } from "../traefik/parse.js";
 import type { Build, Obj } from "./context.js";
 import { groupOf, interpreted } from "./kinds.js";
 import { mergeCanaries, readGatewayRoute, readIngress, readVirtualService } from "./routes.js";
@@ -14,7 +15,7 @@ import { jsonSyntaxError, type PNode, parseYamlDocuments } from "../yaml-lines.j
 import { Reader } from "./reader.js";
 
 /** Beyond this the file is not parsed (the engine applies its own, smaller cap first). */
-export const MAX_BYTES = 2_000_000;
+export const MAX_BYTES = 11_000_000;
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -33,8 +34,24 @@ export function parseKubernetes(text: string, file: string): Model {
     r.error(`internal error while reading this file: ${e instanceof Error ? e.message : String(e)}`, loc(file, 1));
   }
   r.finish();
-  const diagnostics = [...r.diagnostics].sort((x, y) => x.loc.line - y.loc.line);
+  const mixed = withTraefikResources(text, file, b, r.diagnostics);
+  const diagnostics = [...mixed].sort((x, y) => x.loc.line - y.loc.line);
   return { ...model, pools: b.pools, routes: b.routes, workloads: b.workloads, diagnostics };
+}
+
+const TRAEFIK_API = /^apiVersion\s*:\s*["']?traefik\.(io|containo\.us)\//m;
+
+/**
+ * A file that mixes Kubernetes objects and Traefik resources (a Service and its IngressRoute) is
+ * read by both parsers: the Traefik parser reads its resources and leaves the rest, as here.
+ */
+function withTraefikResources(text: string, file: string, b: Build, diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  if (!TRAEFIK_API.test(text)) return [...diagnostics];
+  const t = parseTraefik(text, file);
+  b.pools.push(...t.pools);
+  b.routes.push(...t.routes);
+  const seen = new Set(diagnostics.map((d) => `${d.loc.line}:${d.message}`));
+  return [...diagnostics, ...t.diagnostics.filter((d) => !seen.has(`${d.loc.line}:${d.message}`))];
 }
 
 function read(text: string, b: Build): void {
