@@ -56,7 +56,10 @@ export function link(models: Model[], areCopies: AreCopies = () => false): Versi
   const copies = copiesOf(models, areCopies);
   const select = selector(models.flatMap((m) => m.workloads));
   for (const p of pools.values()) {
-    if (p.selector) p.backends = select(p, scopes.get(p.loc.file) ?? NO_SCOPE, copies("pool", p), ambiguities);
+    if (!p.selector) continue;
+    const scope = scopes.get(p.loc.file) ?? NO_SCOPE;
+    const sel = p.selector.within ? withinService(p, p.selector.within, byKey, scope) : p.selector;
+    p.backends = sel ? select({ ...p, selector: sel }, scope, copies("pool", p), ambiguities) : unknownEndpoints(p, p.selector.within!.name);
   }
   for (const m of models) {
     const scope = scopes.get(m.file) ?? NO_SCOPE;
@@ -116,6 +119,19 @@ function resolve(
 function ambiguity(what: string, at: Loc, candidates: Loc[]): Ambiguity {
   const files = [...new Set(candidates.map((c) => c.file))].join(", ");
   return { message: `${what} is declared in ${files}, all equally near; every one of them is counted`, loc: at, candidates };
+}
+
+/** An Istio subset's selector: its host Service's selector plus its own labels; none if the Service is not read. */
+function withinService(p: Pool, within: { serviceKey: string }, byKey: Map<string, Pool[]>, scope: ReadonlySet<string>): Pool["selector"] | undefined {
+  const [svc] = nearest(byKey.get(within.serviceKey) ?? [], p.loc.file, scope);
+  if (!svc?.selector || Object.keys(svc.selector.labels).length === 0) return undefined;
+  return { namespace: svc.selector.namespace, labels: { ...svc.selector.labels, ...p.selector!.labels } };
+}
+
+/** Backends that exist but cannot be known from the files: one entry for all of them, with an unknown share. */
+function unknownEndpoints(p: Pool, service: string): Backend[] {
+  const why = `the host Service ${service} (or its selector) is not in the files reviewed, so which pods this subset holds is unknown`;
+  return [{ id: `${service}/*`, weight: null, state: "active", replicaOf: service, healthCheck: { kind: "none", loc: p.loc }, limits: {}, notes: [why], loc: p.loc }];
 }
 
 /**

@@ -114,7 +114,15 @@ export interface Pool extends Resilience {
    * Kubernetes: the pool is the pods its selector matches. The linker fills `backends` from the
    * workloads of every file in the version (one backend per replica).
    */
-  selector?: { namespace: string; labels: Record<string, string> };
+  selector?: {
+    namespace: string;
+    labels: Record<string, string>;
+    /**
+     * Istio subsets: the pool is this Service's endpoints filtered by `labels`; the linker adds
+     * the Service's own selector, or leaves the backends unknown when the Service is not read.
+     */
+    within?: { serviceKey: string; name: string };
+  };
   /** Why the backends' shares cannot be known from the config (e.g. a Lua balancer picks the server). */
   sharesFrom?: { what: string; loc: Loc };
   /** Attributes whose change replaces the pool (Terraform forces a new target group), with their lines. */

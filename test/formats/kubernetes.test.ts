@@ -184,7 +184,7 @@ describe("the shop fixture (every kind, one multi-document file)", () => {
   it("turns DestinationRule subsets into pools; a subset's own trafficPolicy overrides the rule's", () => {
     const v1 = pool(m, "kubernetes:subset:prod/reviews/v1");
     const v2 = pool(m, "kubernetes:subset:prod/reviews/v2");
-    expect(v1.selector).toEqual({ namespace: "prod", labels: { version: "v1" } });
+    expect(v1.selector).toEqual({ namespace: "prod", labels: { version: "v1" }, within: { serviceKey: "kubernetes:service:prod/reviews", name: "prod/reviews" } });
     expect(v1.algorithm).toMatchObject({ name: "round-robin", args: [] });
     expect(v2.algorithm).toMatchObject({ name: "hash", args: ["header x-user"] });
     expect(v2.algorithm.loc!.line).toBe(lineOf(text, "loadBalancer:", 2));

@@ -99,7 +99,8 @@ export function readDestinationRule(o: Obj, b: Build): void {
     r.error(`DestinationRule ${o.namespace}/${o.name} has no spec.host`, spec ?? o.kindLoc);
     return;
   }
-  const svc = serviceOfHost(host.value, o.namespace) ?? { namespace: o.namespace, name: host.value };
+  const inCluster = serviceOfHost(host.value, o.namespace);
+  const svc = inCluster ?? { namespace: o.namespace, name: host.value };
   const top = r.map(spec, "trafficPolicy", "spec.trafficPolicy");
   for (const subset of r.maps(r.seq(spec, "subsets", "spec.subsets"), "a subset")) {
     const name = r.string(subset, "name", "subset name");
@@ -128,8 +129,12 @@ export function readDestinationRule(o: Obj, b: Build): void {
       settings,
       loc: r.loc(subset),
     };
-    // A subset without labels is every endpoint of the Service: unknown here, so no selector.
-    if (labels && Object.keys(labels.values).length > 0) pool.selector = { namespace: svc.namespace, labels: labels.values };
+    // A subset is the host Service's endpoints that also carry its labels (none: all of them).
+    pool.selector = {
+      namespace: svc.namespace,
+      labels: labels?.values ?? {},
+      within: { serviceKey: inCluster ? serviceKey(svc.namespace, svc.name) : `kubernetes:external:${host.value}`, name: `${svc.namespace}/${svc.name}` },
+    };
     b.pools.push(pool);
   }
 }
