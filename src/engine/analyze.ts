@@ -11,6 +11,7 @@ import { detectFormat } from "../formats/detect.js";
 import { chartDirs, TEMPLATE_NAME, templateReason } from "../formats/templates.js";
 import { readTemplate, templateEngines } from "../formats/template/read.js";
 import { scanTags } from "../formats/template/scan.js";
+import { KUSTOMIZATION, renderKustomizations } from "../formats/kubernetes/kustomize.js";
 import { type ParseOptions, parseConfig } from "../formats/index.js";
 import { includeMatcher } from "../model/includes.js";
 import { resolveUpstreamIncludes } from "../formats/nginx/upstream-includes.js";
@@ -127,7 +128,7 @@ function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolic
       if (changed && !templates.has(template)) templates.set(template, f.path);
       continue;
     }
-    const format = detectFormat(f.path, f.text, policy.policy);
+    const format = KUSTOMIZATION.test(f.path) ? "kubernetes" : detectFormat(f.path, f.text, policy.policy);
     if (format) formats.set(f.path, format);
   }
   return { formats, templates: [...templates].map(([message, file]) => ({ file, message })).sort((a, b) => a.file.localeCompare(b.file)) };
@@ -136,10 +137,15 @@ function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolic
 function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy: Policy): Version {
   const models = new Map<string, Model>();
   const options = releases(policy);
+  const kustomize = renderKustomizations(files.filter((f) => /\.ya?ml$|(^|\/)Kustomization$/.test(f.path)));
   for (const f of files) {
     const format = formats.get(f.path);
-    if (format) models.set(f.path, parseFile(format, f.path, f.text, options));
+    if (!format) continue;
+    // A file a kustomization reads is judged in the overlays that render it, never on its own.
+    if (kustomize.consumed.has(f.path)) models.set(f.path, { ...emptyModel(f.path, "kubernetes"), diagnostics: kustomize.diagnostics.get(f.path) ?? [] });
+    else models.set(f.path, parseFile(format, f.path, f.text, options));
   }
+  for (const overlay of kustomize.overlays) models.set(overlay.file, overlay);
   reparseStreamIncludes(files, models, options);
   resolveUpstreamIncludes(models, files);
   return link([...models.values()], copyJudge(new Map(files.map((f) => [f.path, f.text]))));

@@ -13,6 +13,8 @@ import type { Diagnostic } from "../model/types.js";
 export interface Span {
   line: number;
   endLine: number;
+  /** The file the node was written in, when it is not the file being read (kustomize renders). */
+  file?: string;
 }
 
 export interface PScalar extends Span {

@@ -54,13 +54,29 @@ function withTraefikResources(text: string, file: string, b: Build, diagnostics:
   return [...diagnostics, ...t.diagnostics.filter((d) => !seen.has(`${d.loc.line}:${d.message}`))];
 }
 
+/**
+ * Objects already read into trees elsewhere (a kustomize overlay, rendered from several files):
+ * each node carries its own file, so every element points at the line that set it.
+ */
+export function parseKubernetesTrees(roots: PNode[], file: string, diagnostics: Diagnostic[] = []): Model {
+  const r = new Reader(file);
+  r.diagnostics.push(...diagnostics);
+  const b: Build = { r, pools: [], routes: [], workloads: [], hpas: [], canaries: [] };
+  try {
+    readRoots(roots, b);
+  } catch (e) {
+    r.error(`internal error while reading this overlay: ${e instanceof Error ? e.message : String(e)}`, loc(file, 1));
+  }
+  r.finish();
+  return { ...emptyModel(file, "kubernetes"), pools: b.pools, routes: b.routes, workloads: b.workloads, diagnostics: r.diagnostics };
+}
+
 function read(text: string, b: Build): void {
   const { r } = b;
   if (/^\s*[{[]/.test(text) && !jsonOk(text, r)) return;
   const parsed = parseYamlDocuments(text, r.file);
   for (const d of parsed.diagnostics) (d.severity === "error" ? r.error : r.warn).call(r, d.message, d.loc);
-  const objects: Obj[] = [];
-  let documents = 0;
+  const roots: PNode[] = [];
   for (const doc of parsed.documents) {
     if (doc.hasErrors) {
       // yaml recovers from errors, but a half-read document would be modelled wrongly.
@@ -68,9 +84,16 @@ function read(text: string, b: Build): void {
       continue;
     }
     if (!doc.root || (doc.root.kind === "scalar" && doc.root.value === null)) continue;
-    documents++;
-    collect(r, doc.root, objects, 0);
+    roots.push(doc.root);
   }
+  readRoots(roots, b);
+}
+
+function readRoots(roots: PNode[], b: Build): void {
+  const { r } = b;
+  const objects: Obj[] = [];
+  const documents = roots.length;
+  for (const root of roots) collect(r, root, objects, 0);
 
   const seen = new Map<string, Obj>();
   for (const o of objects) {

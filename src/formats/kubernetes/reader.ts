@@ -20,7 +20,7 @@ export class Reader {
   loc(node: PNode | PEntry | undefined): Loc {
     if (!node) return loc(this.file, 1);
     const at = "anchored" in node && node.anchored ? node.anchored : node;
-    return loc(this.file, at.line, at.endLine);
+    return loc(at.file ?? this.file, at.line, at.endLine);
   }
 
   /** The lines of a key and its value, when the key is present. */
@@ -38,7 +38,7 @@ export class Reader {
   }
 
   private push(severity: Diagnostic["severity"], message: string, at: PNode | Loc | undefined): void {
-    const where = at && "file" in at ? at : this.loc(at);
+    const where = at && !("kind" in at) && "file" in at ? (at as Loc) : this.loc(at as PNode | undefined);
     if (this.diagnostics.length < MAX_DIAGNOSTICS) {
       this.diagnostics.push({ severity, message, loc: where });
       return;
