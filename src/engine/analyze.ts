@@ -12,7 +12,7 @@ import { chartDirs, TEMPLATE_NAME, templateReason } from "../formats/templates.j
 import { readTemplate, templateEngines } from "../formats/template/read.js";
 import { scanTags } from "../formats/template/scan.js";
 import { KUSTOMIZATION, renderKustomizations } from "../formats/kubernetes/kustomize.js";
-import { type ParseOptions, parseConfig } from "../formats/index.js";
+import { type ParseOptions, parseConfig, parseUnit } from "../formats/index.js";
 import { includeMatcher } from "../model/includes.js";
 import { resolveUpstreamIncludes } from "../formats/nginx/upstream-includes.js";
 import { link, type Version } from "../model/link.js";
@@ -143,12 +143,29 @@ function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy:
     if (!format) continue;
     // A file a kustomization reads is judged in the overlays that render it, never on its own.
     if (kustomize.consumed.has(f.path)) models.set(f.path, { ...emptyModel(f.path, "kubernetes"), diagnostics: kustomize.diagnostics.get(f.path) ?? [] });
-    else models.set(f.path, parseFile(format, f.path, f.text, options));
+    else if (format !== "terraform" || unreadable(f.text)) models.set(f.path, parseFile(format, f.path, f.text, options));
   }
+  for (const m of terraformModules(files, (f) => formats.get(f.path) === "terraform")) models.set(m.file, m);
   for (const overlay of kustomize.overlays) models.set(overlay.file, overlay);
   reparseStreamIncludes(files, models, options);
   resolveUpstreamIncludes(models, files);
   return link([...models.values()], copyJudge(new Map(files.map((f) => [f.path, f.text]))));
+}
+
+/**
+ * Terraform files, one module directory at a time: every .tf file of a directory that holds
+ * load-balancer config is read, since its variables and locals may live in variables.tf.
+ */
+function terraformModules(files: SourceFile[], isConfig: (f: SourceFile) => boolean): Model[] {
+  const dirOf = (p: string) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "");
+  const wanted = new Set(files.filter((f) => isConfig(f) && !unreadable(f.text)).map((f) => dirOf(f.path)));
+  const dirs = new Map<string, SourceFile[]>();
+  for (const f of files) {
+    if (!f.path.endsWith(".tf") || !wanted.has(dirOf(f.path)) || unreadable(f.text)) continue;
+    dirs.set(dirOf(f.path), [...(dirs.get(dirOf(f.path)) ?? []), f]);
+  }
+  const config = new Set(files.filter(isConfig).map((f) => f.path));
+  return [...dirs.values()].flatMap((group) => parseUnit("terraform", group)).filter((m) => config.has(m.file));
 }
 
 /** The releases the policy says the repository runs, as parser options. */

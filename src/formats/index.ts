@@ -25,6 +25,12 @@ export function parseConfig(format: Format, text: string, file: string, options:
   return byFormat.get(format)!.parse(text, file);
 }
 
+/** A Terraform module directory's files, read together (variables and locals resolve across them). */
+export function parseUnit(format: Format, files: readonly { path: string; text: string }[]): Model[] {
+  const p = byFormat.get(format)!;
+  return p.parseUnit ? p.parseUnit(files) : files.map((f) => p.parse(f.text, f.path));
+}
+
 /** Call once at start-up (CLI, app, tests) before parsing: some parsers load WebAssembly. */
 export async function initFormats(): Promise<void> {
   for (const p of PARSERS) await p.init?.();

@@ -8,6 +8,8 @@ export interface FormatParser {
   /** Whether the content is this format (asked only for paths that match `names`). */
   detect(text: string): boolean;
   parse(text: string, file: string): Model;
+  /** Files read together as one unit (a Terraform module directory), when the format has such units. */
+  parseUnit?(files: readonly { path: string; text: string }[]): Model[];
   /** One-time asynchronous set-up (e.g. loading a WebAssembly grammar), done at the edges. */
   init?(): Promise<void>;
 }

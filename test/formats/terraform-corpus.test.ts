@@ -75,10 +75,18 @@ describe.skipIf(!corpusAvailable)(`terraform corpus${corpusAvailable ? "" : ` ($
     expect(answering.every((r) => r.fallback === true && / answers with /.test(r.name))).toBe(true);
   });
 
-  it("module example: configures the ALB through module inputs, which are not modelled", () => {
-    const f = files.find((x) => x.name === "terraform-aws-alb-example-complete-alb.tf")!;
-    expect(terraform.detect(f.text)).toBe(false);
-    expect(summary(model(f.name))).toEqual({ pools: [], workloads: [], routes: [] });
+  it("module example: the ALB declared through terraform-aws-modules/alb inputs is read (its weighted forward 60/40)", () => {
+    const m = model("terraform-aws-alb-example-complete-alb.tf");
+    expect(m.pools.map((p) => p.key)).toEqual([
+      "terraform:corpus:module:alb:target_group:ex-instance",
+      "terraform:corpus:module:alb:target_group:ex-lambda-with-trigger",
+      "terraform:corpus:module:alb:target_group:ex-lambda-without-trigger",
+    ]);
+    const weighted = m.routes.find((r) => r.key === "terraform:corpus:module:alb:listener:ex-http-weighted-target")!;
+    expect(weighted.targets.map((t) => [t.kind === "ref" ? t.name : t.kind, t.weight, t.loc.line])).toEqual([
+      ["l1-", 60, 190],
+      ["h1", 40, 194],
+    ]);
   });
 
   it("module internals: unknown instances, dynamic actions shown as unknown with one warning per resource", () => {

@@ -1,10 +1,10 @@
 import type { Parser } from "web-tree-sitter";
 import type { FormatParser } from "../registry.js";
 import { loadHcl, newHclParser } from "./hcl.js";
-import { parseTerraform } from "./parse.js";
+import { parseTerraform, parseTerraformModule } from "./parse.js";
 
 /** A file that declares or references an AWS load balancer, listener, rule, target group or attachment. */
-const CONTENT = /\baws_(?:lb|alb)(?:_listener(?:_rule)?|_target_group(?:_attachment)?)?\b/;
+const CONTENT = /\baws_(?:lb|alb)(?:_listener(?:_rule)?|_target_group(?:_attachment)?)?\b|terraform-aws-modules\/(alb\/aws|terraform-aws-alb)|\b(weighted|failover)_routing_policy\b|^\s*source\s*=\s*"[^"]*\b(alb|elb|nlb|load-?balancer)\b[^"]*"/m;
 
 /**
  * A Terraform parser with its own readiness: parse() before init() has resolved returns an
@@ -21,6 +21,7 @@ export function createTerraformParser(): FormatParser {
       parser ??= newHclParser();
     },
     parse: (text, file) => parseTerraform(parser, text, file),
+    parseUnit: (files) => parseTerraformModule(parser, files),
   };
 }
 

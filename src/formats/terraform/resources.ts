@@ -7,7 +7,9 @@
  * aws_alb_* are aliases of aws_lb_* and share keys, so renaming one to the other is no change.
  */
 import { type Diagnostic, type HealthCheck, type Listener, type Loc, type Model, type Pool, type Route, type Target, tokens, type Workload } from "../../model/types.js";
+import { readModules } from "./alb-module.js";
 import type { Attribute, Block, Expr, Span } from "./hcl.js";
+import { readWeightedRecords } from "./route53.js";
 import { countValue, type Evaluator, forEachKeys, isKnown, ListValue, type ModuleIndex, toNumber, toStr, UNKNOWN, type Value } from "./values.js";
 
 const TARGET_GROUP = ["aws_lb_target_group", "aws_alb_target_group"];
@@ -81,6 +83,8 @@ export class ModelBuilder {
     for (const b of of(["aws_ecs_service"])) this.ecsService(b);
     for (const b of of(LISTENER)) this.listener(b);
     for (const b of of(LISTENER_RULE)) this.listenerRule(b);
+    readModules({ file: this.file, namespace: this.namespace, ev: this.ev, model: this.model }, this.body);
+    readWeightedRecords({ file: this.file, namespace: this.namespace, ev: this.ev, model: this.model }, all);
   }
 
   private resources(): Block[] {
