@@ -9,14 +9,16 @@ import { copyJudge, detectMoves } from "../diff/moves.js";
 import picomatch from "picomatch";
 import { detectFormat } from "../formats/detect.js";
 import { chartDirs, TEMPLATE_NAME, templateReason } from "../formats/templates.js";
-import { readTemplate, templateEngines } from "../formats/template/read.js";
+import { mapModelLines, readTemplate, templateEngines } from "../formats/template/read.js";
+import { renderEnvsubst, renderJinja } from "../formats/template/render.js";
+import { parse as parseYaml } from "yaml";
 import { scanTags } from "../formats/template/scan.js";
 import { KUSTOMIZATION, renderKustomizations } from "../formats/kubernetes/kustomize.js";
 import { type ParseOptions, parseConfig, parseUnit } from "../formats/index.js";
 import { includeMatcher } from "../model/includes.js";
 import { resolveUpstreamIncludes } from "../formats/nginx/upstream-includes.js";
 import { link, type Version } from "../model/link.js";
-import { emptyModel, type Format, type Loc, loc, type Model, SEVERITIES, type Severity } from "../model/types.js";
+import { type Diagnostic, emptyModel, type Format, type Loc, loc, type Model, SEVERITIES, type Severity } from "../model/types.js";
 import type { LoadedPolicy } from "../policy/load.js";
 import type { ApprovalTier, Policy } from "../policy/schema.js";
 
@@ -138,9 +140,15 @@ function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy:
   const models = new Map<string, Model>();
   const options = releases(policy);
   const kustomize = renderKustomizations(files.filter((f) => /\.ya?ml$|(^|\/)Kustomization$/.test(f.path)));
+  const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const f of files) {
     const format = formats.get(f.path);
     if (!format) continue;
+    const rendering = policy.templates.find((t) => picomatch.isMatch(f.path, t.path, { dot: true }));
+    if (rendering && !unreadable(f.text)) {
+      models.set(f.path, renderAndParse(format, f, rendering, texts, options));
+      continue;
+    }
     // A file a kustomization reads is judged in the overlays that render it, never on its own.
     if (kustomize.consumed.has(f.path)) models.set(f.path, { ...emptyModel(f.path, "kubernetes"), diagnostics: kustomize.diagnostics.get(f.path) ?? [] });
     else if (format !== "terraform" || unreadable(f.text)) models.set(f.path, parseFile(format, f.path, f.text, options));
@@ -166,6 +174,35 @@ function terraformModules(files: SourceFile[], isConfig: (f: SourceFile) => bool
   }
   const config = new Set(files.filter(isConfig).map((f) => f.path));
   return [...dirs.values()].flatMap((group) => parseUnit("terraform", group)).filter((m) => config.has(m.file));
+}
+
+/**
+ * A template the policy says how to render: rendered with its values, parsed, and mapped back to
+ * the template's lines. One that cannot be rendered is read as a template, and says why.
+ */
+function renderAndParse(format: Format, f: SourceFile, t: Policy["templates"][number], texts: Map<string, string>, options: ParseOptions): Model {
+  const values = t.values ? valuesFile(t.values, texts) : { variables: {} };
+  const variables = { ...values.variables, ...t.variables };
+  const rendered = t.engine === "envsubst" ? { ok: renderEnvsubst(f.text, variables) } : renderJinja(f.text, variables);
+  if ("ok" in rendered) {
+    const model = parseFile(format, f.path, rendered.ok.text, options);
+    return mapModelLines(model, f.path, rendered.ok.lines);
+  }
+  const model = parseFile(format, f.path, f.text, options);
+  const why = `could not render with the policy's values (${rendered.error}): read as a template, its placeholders unknown`;
+  return { ...model, diagnostics: [...model.diagnostics, ...(values.problem ? [values.problem] : []), { severity: "warning", message: why, loc: loc(f.path, rendered.line) }] };
+}
+
+/** A values file's top-level keys (YAML or JSON), from the same version of the repository. */
+function valuesFile(path: string, texts: Map<string, string>): { variables: Record<string, unknown>; problem?: Diagnostic } {
+  const text = texts.get(path);
+  if (text === undefined) return { variables: {}, problem: { severity: "warning", message: `templates values file ${path} is not among the files read`, loc: loc(path, 1) } };
+  try {
+    const v: unknown = parseYaml(text);
+    return { variables: v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {} };
+  } catch (err) {
+    return { variables: {}, problem: { severity: "warning", message: `templates values file ${path} is not YAML: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`, loc: loc(path, 1) } };
+  }
 }
 
 /** The releases the policy says the repository runs, as parser options. */

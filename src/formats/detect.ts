@@ -6,12 +6,17 @@ import picomatch from "picomatch";
 import type { Format } from "../model/types.js";
 import type { Policy } from "../policy/schema.js";
 import { PARSERS } from "./index.js";
+import { TEMPLATE_NAME } from "./templates.js";
 
 /** Files a reader may skip without opening: nothing here can be load-balancer config. */
 export function isCandidatePath(path: string, policy: Policy): boolean {
   if (matches(path, policy.ignore)) return false;
   if (policy.files.some((f) => picomatch.isMatch(path, f.path, { dot: true }))) return true;
-  return PARSERS.some((p) => p.names.test(path));
+  // Templates the policy renders, and the values files they render with.
+  if (policy.templates.some((t) => picomatch.isMatch(path, t.path, { dot: true }) || t.values === path)) return true;
+  // A template by name (nginx.conf.j2) is a candidate when its name without the extension is.
+  const name = path.replace(TEMPLATE_NAME, "");
+  return PARSERS.some((p) => p.names.test(path) || (name !== path && p.names.test(name)));
 }
 
 export function detectFormat(path: string, text: string, policy: Policy): Format | null {

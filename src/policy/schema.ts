@@ -28,6 +28,21 @@ export const policySchema = z.strictObject({
   haproxyVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "a release such as 2.6 or 3.2").optional(),
   /** The nginx release the repository runs ("1.26"): directives newer than it are errors. */
   nginxVersion: z.string().regex(/^\d+\.\d+(\.\d+)?$/, "a release such as 1.26").optional(),
+  /**
+   * Templates to render before judging (Jinja2 through nunjucks, or envsubst): the rendered
+   * config is judged, with findings on the template's lines. `values`: a YAML or JSON file of the
+   * repository whose top-level keys are variables; `variables` add to it and win.
+   */
+  templates: z
+    .array(
+      z.strictObject({
+        path: z.string().min(1),
+        engine: z.enum(["jinja2", "envsubst"]),
+        variables: z.record(z.string(), z.unknown()).default({}),
+        values: z.string().min(1).optional(),
+      }),
+    )
+    .default([]),
   /** Paths never treated as load-balancer config. */
   ignore: z.array(z.string().min(1)).default([]),
   /** Per-rule settings: `severity` (or "off") plus the rule's own options. Checked per rule. */

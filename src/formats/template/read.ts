@@ -115,3 +115,23 @@ function distinct<T>(items: T[]): T[] {
     return true;
   });
 }
+
+/**
+ * A model parsed from rendered text, with every location moved back to the template line that
+ * produced it. Objects shared between elements are moved once.
+ */
+export function mapModelLines<T extends object>(model: T, file: string, lines: readonly number[]): T {
+  const seen = new WeakSet<object>();
+  const visit = (x: unknown): void => {
+    if (typeof x !== "object" || x === null || seen.has(x)) return;
+    seen.add(x);
+    const o = x as Record<string, unknown>;
+    if (o.file === file && typeof o.line === "number" && typeof o.endLine === "number") {
+      o.line = lines[o.line] ?? o.line;
+      o.endLine = Math.max(o.line as number, lines[o.endLine] ?? o.endLine);
+    }
+    for (const v of Object.values(o)) visit(v);
+  };
+  visit(model);
+  return model;
+}

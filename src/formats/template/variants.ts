@@ -42,6 +42,11 @@ interface Branch {
 
 interface Chain {
   branches: Branch[];
+  /**
+   * Inside a loop a condition is decided per iteration: its branches are not alternatives of the
+   * whole file, so it makes no variants (the loop's backends are unknown anyway).
+   */
+  inLoop: boolean;
   /** Whether the last branch is an `else` (otherwise there is an implicit empty one). */
   closedByElse: boolean;
   start: number;
@@ -60,7 +65,7 @@ export function readTemplateText(text: string, engines: readonly Engine[]): Temp
   }
   const loopLines = new Map<number, string>();
   for (const loop of loops) for (let l = lineAt(loop.start); l <= lineAt(Math.max(loop.start, loop.end - 1)); l++) loopLines.set(l, loop.label);
-  const count = Math.min(MAX_VARIANTS, Math.max(1, ...chains.map((c) => c.branches.length + (c.closedByElse ? 0 : 1))));
+  const count = Math.min(MAX_VARIANTS, Math.max(1, ...chains.filter((c) => !c.inLoop).map((c) => c.branches.length + (c.closedByElse ? 0 : 1))));
   const variants = Array.from({ length: count }, (_, v) => variant(text, tags, chains, v, lineAt));
   return { variants, placeholders, loops: loopLines, tagLines };
 }
@@ -79,7 +84,8 @@ function structure(tags: Tag[], length: number): { chains: Chain[]; loops: Branc
   for (const t of tags) {
     if (t.kind !== "statement") continue;
     if (t.flow === "if") {
-      const chain: Chain = { branches: [{ label: t.body, start: t.end, end: length }], closedByElse: false, start: t.start, end: length };
+      const inLoop = stack.some((s) => s.kind === "loop");
+      const chain: Chain = { branches: [{ label: t.body, start: t.end, end: length }], closedByElse: false, inLoop, start: t.start, end: length };
       chains.push(chain);
       stack.push({ kind: "if", chain });
     } else if (t.flow === "else") {
@@ -103,7 +109,8 @@ function variant(text: string, tags: Tag[], chains: Chain[], v: number, lineAt: 
   const skipped: Branch[] = [];
   const choices: Choice[] = [];
   for (const c of chains) {
-    const pick = Math.min(v, c.branches.length - (c.closedByElse ? 1 : 0));
+    const last = c.branches.length - (c.closedByElse ? 1 : 0);
+    const pick = c.inLoop ? last : Math.min(v, last);
     c.branches.forEach((b, i) => i !== pick && skipped.push(b));
     const label = pick < c.branches.length ? c.branches[pick]!.label : `not ${c.branches[0]!.label}`;
     choices.push({ label, fromLine: lineAt(c.start), toLine: lineAt(Math.max(c.start, c.end - 1)) });
