@@ -15,7 +15,8 @@ export interface Rendered {
 export type RenderResult = { ok: Rendered } | { error: string; line: number };
 
 const MARK = "\u0001";
-const MARKER = /\u0001(\d+)\u0001/g;
+// Built from MARK: a control character no config contains, written once.
+const MARKER = new RegExp(`${MARK}(\\d+)${MARK}`, "g");
 
 export function renderJinja(template: string, variables: Record<string, unknown>): RenderResult {
   const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
