@@ -389,7 +389,9 @@ function main(): void {
         const name = nameMatch[1];
         const decoded = decodeFlags(rawFlags, `${where} ${name}`, owner?.type);
         if (decoded === undefined) return;
-        entries.push({ name, ...decoded, module, file, offset: item.offset, conditions: conditionsAt(marks, item.offset), rawFlags });
+        // Only ngx_conf_set_flag_slot insists on `on`/`off`; a FLAG read by an enum (ssl_ocsp on|off|leaf) does not.
+        const onOff = decoded.flag && fields[2] === "ngx_conf_set_flag_slot";
+        entries.push({ name, ...decoded, flag: onOff, module, file, offset: item.offset, conditions: conditionsAt(marks, item.offset), rawFlags });
       });
       if (items[items.length - 1]?.text !== "ngx_null_command") problems.push(`${file}: ${arrayName} does not end with ngx_null_command`);
     }
@@ -461,7 +463,7 @@ function main(): void {
     "  args: readonly [min: number, max: number | null];",
     "  /** NGX_CONF_BLOCK: followed by `{ ... }` instead of `;`. */",
     "  block: boolean;",
-    "  /** NGX_CONF_FLAG: exactly one argument, `on` or `off`. */",
+    "  /** NGX_CONF_FLAG read by ngx_conf_set_flag_slot: exactly one argument, `on` or `off`. */",
     "  flag: boolean;",
     "  /** The ngx_module_t that defines it, e.g. ngx_http_proxy_module; its source file is in NGINX_MODULE_FILES. */",
     "  module: string;",

@@ -67,3 +67,20 @@ describe("kustomize", () => {
     expect(a.changes.pools.find((p) => p.name.includes("staging"))!.after!.backends[0]!.loc).toMatchObject({ file: "deploy/overlays/staging/kustomization.yaml", line: 13 });
   });
 });
+
+describe("kustomize components", () => {
+  it("a Component is applied where it is listed, never rendered on its own", () => {
+    const comp = "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: scale.yaml\n";
+    const scale = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n";
+    const overlay = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../../base\ncomponents:\n- ../../components/scale\n";
+    const files = [
+      ...tree().filter((f) => f.path.startsWith("deploy/base/")),
+      { path: "deploy/components/scale/kustomization.yaml", text: comp },
+      { path: "deploy/components/scale/scale.yaml", text: scale },
+      { path: "deploy/overlays/small/kustomization.yaml", text: overlay },
+    ];
+    const a = review([], files);
+    expect(pools(a)).toEqual([["default@deploy/overlays/small/web", 2]]);
+    expect(a.findings.filter((f) => f.severity !== "info").map((f) => f.message)).toEqual([]);
+  });
+});

@@ -37,6 +37,8 @@ describe("nginx directive table", () => {
     expect(diags(http("upstream app {\n  server 10.0.0.1;\n  keepalive 16 32;\n}"))).toEqual([[5, "error", 'invalid number of arguments in "keepalive" directive']]);
     expect(diags(http("server {\n  listen 80;\n  location /;\n}"))).toEqual([[5, "error", 'directive "location" has no opening "{"']]);
     expect(diags(http("server {\n  listen 80;\n  gzip maybe;\n}"))).toEqual([[5, "error", 'invalid value "maybe" in "gzip" directive, it must be "on" or "off"']]);
+    // A FLAG directive read as an enum (nginx-tests' ssl_ocsp.t): only the count is checked.
+    expect(diags(http("server {\n  listen 443 ssl;\n  ssl_ocsp leaf;\n}"))).toEqual([]);
   });
 
   it("data blocks (map, types, geo) are not read as directives", () => {

@@ -80,6 +80,11 @@ describe("detection asks for real directives", () => {
     expect(detectFormat("conf/application.conf", hocon, policy)).toBeNull();
   });
 
+  it("a Kubernetes manifest carrying an nginx.conf (a ConfigMap named nginx-config.yaml) is not nginx", () => {
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nginx-config\ndata:\n  nginx.conf: |\n    server {\n      listen 80;\n    }\n";
+    expect(detectFormat("examples/nginx-config.yaml", cm, policy)).not.toBe("nginx");
+  });
+
   it("an nginx site file without an extension (sites-available/default) is read", () => {
     const site = "server {\n  listen 80 default_server;\n  root /var/www/html;\n}\n";
     expect(detectFormat("etc/nginx/sites-available/default", site, policy)).toBe("nginx");

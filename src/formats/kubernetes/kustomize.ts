@@ -45,8 +45,14 @@ export function renderKustomizations(files: readonly Source[]): KustomizeResult 
     for (const d of r.usedDirs) used.add(d);
   }
   for (const [dir, r] of renders) {
-    if (used.has(dir)) continue;
+    // A Component only means something inside the kustomizations that list it.
+    if (used.has(dir) || /^kind\s*:\s*Component\s*$/m.test(byPath.get(dirs.get(dir)!) ?? "")) continue;
     result.overlays.push(r.model());
+    // Problems count as the overlays that render them see them, not as a base alone would.
+    for (const [file, found] of r.elsewhere) {
+      const known = new Set((result.diagnostics.get(file) ?? []).map((d) => `${d.loc.line}:${d.message}`));
+      result.diagnostics.set(file, [...(result.diagnostics.get(file) ?? []), ...found.filter((d) => !known.has(`${d.loc.line}:${d.message}`))]);
+    }
   }
   return result;
 }
@@ -69,6 +75,8 @@ class Render {
   /** Some resource could not be read (remote, generated, absent): a patch may target it. */
   incomplete = false;
   private readonly problems: Diagnostic[] = [];
+  /** Problems located in other files than the overlay's kustomization. */
+  readonly elsewhere = new Map<string, Diagnostic[]>();
   private objects: PMap[] = [];
 
   constructor(
@@ -107,10 +115,35 @@ class Render {
       }
     }
     let out = objects;
+    for (const item of strings(k, "components")) {
+      const path = join(dir, item.value);
+      if (!this.dirs.has(path)) {
+        this.say(`component ${item.value} is not among the files read`, kfile, item.line, "warning");
+        this.incomplete = true;
+        continue;
+      }
+      this.usedDirs.add(path);
+      out = this.component(path, out, depth + 1, next);
+    }
     for (const p of patches(k, dir, kfile, this)) out = p.apply(out, this);
     out = transform(k, out, kfile);
     if (depth === 0) this.objects = out;
     return out;
+  }
+
+  /** A Component adds its resources to the including kustomization's, then patches and transforms them all. */
+  private component(dir: string, objects: PMap[], depth: number, seen: Set<string>): PMap[] {
+    const kfile = this.dirs.get(dir)!;
+    this.result.consumed.add(kfile);
+    const k = this.parse(kfile)[0];
+    if (k?.kind !== "map" || depth > MAX_DEPTH || seen.has(dir)) return objects;
+    let out = [...objects];
+    for (const item of strings(k, "resources")) {
+      const path = join(dir, item.value);
+      if (this.byPath.has(path)) out.push(...this.parse(path).filter((n): n is PMap => n.kind === "map"));
+    }
+    for (const p of patches(k, dir, kfile, this)) out = p.apply(out, this);
+    return transform(k, out, kfile);
   }
 
   /** The documents of a file (or an inline patch), every node tagged with its file. */
@@ -124,7 +157,7 @@ class Render {
   say(message: string, file: string, line: number, severity: Diagnostic["severity"] = "error"): void {
     const d: Diagnostic = { severity, message, loc: loc(file, line) };
     if (file === this.file) this.problems.push(d);
-    else this.result.diagnostics.set(file, [...(this.result.diagnostics.get(file) ?? []), d]);
+    else this.elsewhere.set(file, [...(this.elsewhere.get(file) ?? []), d]);
   }
 
   model(): Model {

@@ -45,7 +45,7 @@ export interface DirectiveSpec {
   args: readonly [min: number, max: number | null];
   /** NGX_CONF_BLOCK: followed by `{ ... }` instead of `;`. */
   block: boolean;
-  /** NGX_CONF_FLAG: exactly one argument, `on` or `off`. */
+  /** NGX_CONF_FLAG read by ngx_conf_set_flag_slot: exactly one argument, `on` or `off`. */
   flag: boolean;
   /** The ngx_module_t that defines it, e.g. ngx_http_proxy_module; its source file is in NGINX_MODULE_FILES. */
   module: string;
@@ -611,7 +611,7 @@ export const NGINX_DIRECTIVES: Record<string, readonly DirectiveSpec[]> = {
     { contexts: ["http", "server", "location"], args: [1, 1], block: false, flag: false, module: "ngx_http_v2_module" },
   ],
   http2_push_preload: [
-    { contexts: ["http", "server", "location"], args: [1, 1], block: false, flag: true, module: "ngx_http_v2_module" },
+    { contexts: ["http", "server", "location"], args: [1, 1], block: false, flag: false, module: "ngx_http_v2_module" },
   ],
   http2_recv_buffer_size: [
     { contexts: ["http"], args: [1, 1], block: false, flag: false, module: "ngx_http_v2_module" },
@@ -1598,7 +1598,7 @@ export const NGINX_DIRECTIVES: Record<string, readonly DirectiveSpec[]> = {
     { contexts: ["stream", "stream-server"], args: [1, 1], block: false, flag: false, module: "ngx_stream_ssl_module" },
   ],
   ssl_ocsp: [
-    { contexts: ["http", "server"], args: [1, 1], block: false, flag: true, module: "ngx_http_ssl_module" },
+    { contexts: ["http", "server"], args: [1, 1], block: false, flag: false, module: "ngx_http_ssl_module" },
   ],
   ssl_ocsp_cache: [
     { contexts: ["http", "server"], args: [1, 1], block: false, flag: false, module: "ngx_http_ssl_module" },

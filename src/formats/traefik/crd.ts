@@ -192,6 +192,15 @@ function serviceNode(ctx: Ctx, id: string, services: Map<string, { name: string;
     if (children.length === 0) error(ctx, split, `TraefikService ${ref} needs services`);
     return { kind: "split", name: ref, hashing: !weighted, children, loc };
   }
+  const failover = mapOf(ctx, d.spec, "failover");
+  if (failover) {
+    // The fallback takes traffic only when the main service is down: a backup, 0 in steady state.
+    const main = get(ctx, failover, "service");
+    const fallback = get(ctx, failover, "fallback");
+    const children = [...(main ? child(ctx, main, d.namespace, true) : []), ...(fallback ? child(ctx, fallback, d.namespace, true).map((c) => ({ ...c, weight: 0 })) : [])];
+    if (!main) error(ctx, failover, `TraefikService ${ref} failover needs a service`);
+    return { kind: "split", name: ref, hashing: false, children, loc };
+  }
   if (mirroring) {
     const main = child(ctx, mirroring, d.namespace, true)[0] ?? null;
     const mirrors = listOf(ctx, mirroring, "mirrors").flatMap((m) => {
@@ -202,6 +211,6 @@ function serviceNode(ctx: Ctx, id: string, services: Map<string, { name: string;
     });
     return { kind: "mirror", name: ref, main, mirrors, loc };
   }
-  error(ctx, d.spec ?? d.node, `TraefikService ${ref} needs weighted, highestRandomWeight or mirroring`);
+  error(ctx, d.spec ?? d.node, `TraefikService ${ref} needs weighted, highestRandomWeight, mirroring or failover`);
   return { kind: "leaf", target: (weight, l): Target => ({ kind: "external", name: `TraefikService ${ref}`, weight, loc: l }) };
 }
