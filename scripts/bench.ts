@@ -109,7 +109,8 @@ function generatedHaproxy(backends: number, servers: number): Case {
       out.push(`backend be${b}`, "  balance roundrobin", "  option httpchk GET /health");
       for (let s = 0; s < servers; s++) out.push(`  server s${s} 10.${b >> 8}.${b & 255}.${s + 1}:8080 check weight ${1 + (s % 3)}${disabled && b % 10 === 0 && s > 0 ? " disabled" : ""}`);
     }
-    return out.join("\n");
+    // HAProxy refuses a file without a final LF: the generated one is valid config.
+    return `${out.join("\n")}\n`;
   };
   const path = "haproxy/generated.cfg";
   return { name: `generated haproxy (${backends} backends, ${backends * servers} servers)`, before: [{ path, text: conf(false) }], after: [{ path, text: conf(true) }], formats: new Map([[path, "haproxy"]]) };
