@@ -328,9 +328,8 @@ function listSources(dir: string): string[] {
   return out;
 }
 
-function main(): void {
-  const arg = process.argv[2];
-  if (arg === undefined || process.argv.length > 3) fail("usage: npx tsx scripts/nginx-directives.ts <nginx-src-dir>");
+/** Every directive definition of one nginx source tree. */
+function extract(arg: string): { version: string; entries: Entry[]; moduleFiles: Map<string, string>; arrays: number; byName: Map<string, Entry[]> } {
   const srcDir = existsSync(join(arg, "src", "core", "nginx.h")) ? join(arg, "src") : existsSync(join(arg, "core", "nginx.h")) ? arg : fail(`no src/core/nginx.h under ${arg}`);
   const versionMatch = /#define\s+NGINX_VERSION\s+"([^"]+)"/.exec(readFileSync(join(srcDir, "core", "nginx.h"), "utf8"));
   const version = versionMatch?.[1] ?? fail("NGINX_VERSION not found in core/nginx.h");
@@ -405,6 +404,20 @@ function main(): void {
     list.push(e);
     byName.set(e.name, list);
   }
+  return { version, entries, moduleFiles, arrays, byName };
+}
+
+function main(): void {
+  const [arg, ...older] = process.argv.slice(2);
+  if (arg === undefined) fail("usage: npx tsx scripts/nginx-directives.ts <nginx-src-dir> [<older-nginx-src-dir>...]");
+  const { version, entries, moduleFiles, arrays, byName } = extract(arg);
+  // The newest of the older trees given that lacks each directive: a repository on that release or older cannot use it.
+  const history = older.map((dir) => extract(dir)).sort((a, b) => compareVersions(a.version, b.version));
+  const absentIn = new Map<string, string>();
+  for (const name of byName.keys()) {
+    const lacking = [...history].reverse().find((h) => !h.byName.has(name));
+    if (lacking) absentIn.set(name, lacking.version);
+  }
   const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 
   // The hand-maintained block lists must agree with the parsed table.
@@ -434,7 +447,7 @@ function main(): void {
     "// https://github.com/nginx/nginx), every ngx_command_t array in src/**/*.c: core, event, http, stream and mail",
     "// modules, standard and optional ones alike, and entries behind #if as well. To regenerate:",
     `//   git -C <nginx.git> archive release-${version} src | tar -x -C <nginx-src-dir>`,
-    `//   npx tsx scripts/nginx-directives.ts <nginx-src-dir> > ${OUTPUT_PATH}`,
+    `//   npx tsx scripts/nginx-directives.ts <nginx-src-dir> ${history.map((h) => `<nginx-${h.version}-src-dir>`).join(" ")} > ${OUTPUT_PATH}`,
     "",
     `/** nginx version the table was generated from. */`,
     `export const NGINX_SOURCE_VERSION = ${q(version)};`,
@@ -507,6 +520,9 @@ function main(): void {
     "/** Block directives whose body is data read by the module's own handler, not directives (`include` is also accepted in types, map and geo). */",
     `export const NGINX_OPAQUE_BLOCKS: readonly string[] = [${[...OPAQUE_BLOCKS].sort().map(q).join(", ")}];`,
     "",
+    `/** The newest release among ${history.length > 0 ? history.map((h) => h.version).join(", ") : "(none given)"} that lacks a directive; absent: all of them have it. */`,
+    `export const NGINX_DIRECTIVE_ABSENT_IN: Record<string, string> = {${[...absentIn].sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, v]) => `\n  ${key(n)}: ${q(v)},`).join("")}${absentIn.size > 0 ? "\n" : ""}};`,
+    "",
     "/** The definitions of a directive name, or undefined for a name no nginx module defines. */",
     "export function nginxDirective(name: string): readonly DirectiveSpec[] | undefined {",
     "  return Object.hasOwn(NGINX_DIRECTIVES, name) ? NGINX_DIRECTIVES[name] : undefined;",
@@ -515,6 +531,13 @@ function main(): void {
   );
   process.stdout.write(out.join("\n"));
   process.stderr.write(`nginx-directives: nginx ${version}: ${arrays} command arrays, ${names.length} directives, ${entries.length} entries\n`);
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
 }
 
 main();

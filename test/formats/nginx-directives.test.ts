@@ -55,4 +55,14 @@ describe("nginx directive table", () => {
     // resolver is open-source nginx at http level: nothing to say.
     expect(diags(http("resolver 10.0.0.53;"))).toEqual([]);
   });
+
+  it("with an nginxVersion, a directive newer than that release is an error; without one, the 1.26 table decides", () => {
+    const text = http("server {\n  listen 443 ssl;\n  http2 on;\n}");
+    const at = (version?: string) => parseNginx(text, "nginx.conf", version ? { version } : {}).diagnostics.map((d) => [d.loc.line, d.severity]);
+    expect(at()).toEqual([]);
+    expect(at("1.26")).toEqual([]);
+    expect(at("1.25")).toEqual([]);
+    expect(at("1.24")).toEqual([[5, "error"]]);
+    expect(at("1.22")).toEqual([[5, "error"]]);
+  });
 });

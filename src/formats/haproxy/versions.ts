@@ -12,18 +12,9 @@ import {
   SERVER_KEYWORDS_32,
 } from "./keywords-3.2.generated.js";
 
-/** A policy's `haproxyVersion` ("2.6", "3.2"); absent when the policy does not say. */
-export interface Release {
-  major: number;
-  minor: number;
-}
+import { atLeast, parseRelease, type Release } from "../release.js";
 
-export function parseRelease(text: string | undefined): Release | undefined {
-  const m = /^(\d+)\.(\d+)/.exec(text ?? "");
-  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
-}
-
-export const atLeast = (r: Release | undefined, major: number, minor = 0) => !!r && (r.major > major || (r.major === major && r.minor >= minor));
+export { parseRelease, type Release };
 
 export type Table = "global" | "proxy" | "option" | "timeout" | "server" | "bind" | "mode" | "balance";
 

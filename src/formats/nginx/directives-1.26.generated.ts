@@ -3,7 +3,7 @@
 // https://github.com/nginx/nginx), every ngx_command_t array in src/**/*.c: core, event, http, stream and mail
 // modules, standard and optional ones alike, and entries behind #if as well. To regenerate:
 //   git -C <nginx.git> archive release-1.26.3 src | tar -x -C <nginx-src-dir>
-//   npx tsx scripts/nginx-directives.ts <nginx-src-dir> > src/formats/nginx/directives-1.26.generated.ts
+//   npx tsx scripts/nginx-directives.ts <nginx-src-dir> <nginx-1.18.0-src-dir> <nginx-1.20.2-src-dir> <nginx-1.22.1-src-dir> <nginx-1.24.0-src-dir> > src/formats/nginx/directives-1.26.generated.ts
 
 /** nginx version the table was generated from. */
 export const NGINX_SOURCE_VERSION = "1.26.3";
@@ -2137,6 +2137,37 @@ export const NGINX_BLOCK_OPENS: Record<string, Partial<Record<NginxContext, Ngin
 
 /** Block directives whose body is data read by the module's own handler, not directives (`include` is also accepted in types, map and geo). */
 export const NGINX_OPAQUE_BLOCKS: readonly string[] = ["charset_map", "geo", "map", "split_clients", "types"];
+
+/** The newest release among 1.18.0, 1.20.2, 1.22.1, 1.24.0 that lacks a directive; absent: all of them have it. */
+export const NGINX_DIRECTIVE_ABSENT_IN: Record<string, string> = {
+  grpc_ssl_conf_command: "1.18.0",
+  http2: "1.24.0",
+  http3: "1.24.0",
+  http3_hq: "1.24.0",
+  http3_max_concurrent_streams: "1.24.0",
+  http3_stream_buffer_size: "1.24.0",
+  keepalive_time: "1.18.0",
+  max_errors: "1.20.2",
+  mp4_start_key_frame: "1.20.2",
+  pass: "1.24.0",
+  proxy_cookie_flags: "1.18.0",
+  proxy_half_close: "1.20.2",
+  proxy_smtp_auth: "1.18.0",
+  proxy_ssl_conf_command: "1.18.0",
+  quic_active_connection_id_limit: "1.24.0",
+  quic_bpf: "1.24.0",
+  quic_gso: "1.24.0",
+  quic_host_key: "1.24.0",
+  quic_retry: "1.24.0",
+  ssl_alpn: "1.20.2",
+  ssl_conf_command: "1.18.0",
+  ssl_ocsp: "1.18.0",
+  ssl_ocsp_cache: "1.18.0",
+  ssl_ocsp_responder: "1.18.0",
+  ssl_reject_handshake: "1.18.0",
+  userid_flags: "1.18.0",
+  uwsgi_ssl_conf_command: "1.18.0",
+};
 
 /** The definitions of a directive name, or undefined for a name no nginx module defines. */
 export function nginxDirective(name: string): readonly DirectiveSpec[] | undefined {

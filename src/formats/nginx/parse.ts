@@ -7,6 +7,7 @@ import { type Directive, parseTree } from "./tree.js";
 import { routeResilience } from "./resilience.js";
 import { type NginxContext, upstreamToPool } from "./upstream.js";
 import { FRAGMENT, validateDirectives } from "./validate.js";
+import { parseRelease } from "../release.js";
 
 export interface NginxParseOptions {
   /**
@@ -25,7 +26,7 @@ export function parseNginx(text: string, file: string, options: NginxParseOption
   const tree = parseTree(text);
   for (const e of tree.errors) model.diagnostics.push({ severity: "error", message: e.message, loc: loc(file, e.line, e.endLine) });
   const top = options.context ?? (tree.directives.some((d) => MAIN_ONLY.has(d.name)) ? "main" : "http");
-  validateDirectives(tree.directives, options.context || top === "main" ? [top] : FRAGMENT, file, model.diagnostics);
+  validateDirectives(tree.directives, options.context || top === "main" ? [top] : FRAGMENT, file, model.diagnostics, parseRelease(options.version));
   const walker = new Walker(model, file);
   if (top === "main") walker.main(tree.directives);
   else if (!options.context && isServerBody(tree.directives)) walker.context([asServer(tree.directives, text)], "http");

@@ -5,12 +5,14 @@
  * (directives-1.26.generated.ts).
  */
 import type { Diagnostic } from "../../model/types.js";
+import { atMost, type Release } from "../release.js";
 import { nearestWord } from "../typo.js";
 import { error, warning } from "./diag.js";
 import { PLUS_DIRECTIVES } from "./directives.js";
 import {
   type DirectiveSpec,
   NGINX_BLOCK_OPENS,
+  NGINX_DIRECTIVE_ABSENT_IN,
   NGINX_DIRECTIVES,
   NGINX_OPAQUE_BLOCKS,
   NGINX_SOURCE_VERSION,
@@ -30,12 +32,17 @@ const OPAQUE = new Set(NGINX_OPAQUE_BLOCKS);
  */
 export const FRAGMENT: readonly Context[] = ["http", "server", "location"];
 
-export function validateDirectives(directives: Directive[], contexts: readonly Context[], file: string, diags: Diagnostic[]): void {
+export function validateDirectives(directives: Directive[], contexts: readonly Context[], file: string, diags: Diagnostic[], target?: Release): void {
   for (const d of directives) {
     const specs = nginxDirective(d.name);
     if (!specs) {
       if (!OPENRESTY.test(d.name)) diags.push(unknown(d, file));
       // An unknown block's body is another module's language (Lua, a WAF's rules): not read.
+      continue;
+    }
+    const absent = Object.hasOwn(NGINX_DIRECTIVE_ABSENT_IN, d.name) ? NGINX_DIRECTIVE_ABSENT_IN[d.name]! : undefined;
+    if (target && absent && atMost(target, absent)) {
+      diags.push(error(`"${d.name}" is not in nginx ${absent}: the release the policy names (nginxVersion ${target.major}.${target.minor}) rejects it`, d, file));
       continue;
     }
     const here = specs.filter((s) => s.contexts.some((c) => contexts.includes(c)));
@@ -54,7 +61,7 @@ export function validateDirectives(directives: Directive[], contexts: readonly C
     }
     if (d.block && !OPAQUE.has(d.name)) {
       const opens = contexts.flatMap((c) => NGINX_BLOCK_OPENS[d.name]?.[c] ?? []);
-      if (opens.length > 0) validateDirectives(d.block, [...new Set(opens)], file, diags);
+      if (opens.length > 0) validateDirectives(d.block, [...new Set(opens)], file, diags, target);
     }
   }
 }
