@@ -30,6 +30,48 @@ describe("the app sees what the CLI sees", () => {
     expect((await expectSameVerdict("k8s", n)).risk).toBe("critical");
   });
 
+  it("a kustomize patch that scales an overlay to 1 is critical in the app as in the CLI, on the patch line", async () => {
+    h = await startHarness();
+    const k = (body: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${body}`;
+    const patch = (n: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: ${n}\n`;
+    const n = scratchPull(
+      h.gh,
+      "kz",
+      {
+        "deploy/base/kustomization.yaml": k("resources:\n- web.yaml\n- svc.yaml\n"),
+        "deploy/base/web.yaml": dep(4),
+        "deploy/base/svc.yaml": svc,
+        "deploy/prod/kustomization.yaml": k("namespace: prod\nresources:\n- ../base\npatches:\n- path: scale.yaml\n"),
+        "deploy/prod/scale.yaml": patch(4),
+      },
+      { "deploy/prod/scale.yaml": patch(1) },
+    );
+    expect(await h.send(opened("kz", n))).toBe(200);
+    expect(checkOf("kz")?.conclusion).toBe("failure");
+    const cli = await expectSameVerdict("kz", n);
+    expect(cli.findings.find((f) => f.severity === "critical")).toMatchObject({ file: "deploy/prod/scale.yaml", line: 6 });
+  });
+
+  it("a drain in a Jinja2 template (nginx.conf.j2) is critical in the app as in the CLI", async () => {
+    h = await startHarness();
+    const conf = (down: string) => `upstream shop {\n{% if prod %}\n  server 10.0.0.1:80;\n  server 10.0.0.2:80${down};\n{% else %}\n  server 127.0.0.1:80;\n{% endif %}\n}\n`;
+    const n = scratchPull(h.gh, "tpl", { "roles/lb/templates/nginx.conf.j2": conf("") }, { "roles/lb/templates/nginx.conf.j2": conf(" down") });
+    expect(await h.send(opened("tpl", n))).toBe(200);
+    expect(checkOf("tpl")?.conclusion).toBe("failure");
+    expect((await expectSameVerdict("tpl", n)).risk).toBe("critical");
+  });
+
+  it("a weight set in variables.tf of the listener's module directory is judged in the app as in the CLI", async () => {
+    h = await startHarness();
+    const listener = 'resource "aws_lb_listener" "app" {\n  port = 80\n  default_action {\n    type = "forward"\n    forward {\n      target_group {\n        arn    = aws_lb_target_group.blue.arn\n        weight = var.blue\n      }\n      target_group {\n        arn    = aws_lb_target_group.green.arn\n        weight = var.green\n      }\n    }\n  }\n}\nresource "aws_lb_target_group" "blue" {\n  port = 80\n}\nresource "aws_lb_target_group" "green" {\n  port = 80\n}\n';
+    const vars = (b: number, g: number) => `variable "blue" {\n  default = ${b}\n}\nvariable "green" {\n  default = ${g}\n}\n`;
+    const n = scratchPull(h.gh, "tf", { "infra/lb.tf": listener, "infra/variables.tf": vars(50, 50) }, { "infra/variables.tf": vars(100, 0) });
+    expect(await h.send(opened("tf", n))).toBe(200);
+    expect(checkOf("tf")?.conclusion).toBe("failure");
+    const cli = await expectSameVerdict("tf", n);
+    expect(cli.findings.map((f) => f.rule)).toContain("traffic-concentration");
+  });
+
   it("renaming lb/storefront.conf to archive/storefront.txt is a deletion (high), as in the CLI", async () => {
     h = await startHarness();
     const n = incidentPull(h.gh, { policy: null });
