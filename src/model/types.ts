@@ -124,7 +124,12 @@ export interface Pool extends Resilience {
     within?: { serviceKey: string; name: string };
   };
   /** Why the backends' shares cannot be known from the config (e.g. a Lua balancer picks the server). */
-  sharesFrom?: { what: string; loc: Loc };
+  sharesFrom?: {
+    what: string;
+    loc: Loc;
+    /** The deciding input is a file this review cannot see (an include not among the files read). */
+    unseen?: boolean;
+  };
   /** Attributes whose change replaces the pool (Terraform forces a new target group), with their lines. */
   replacedOnChange?: Record<string, { value: string; loc: Loc }>;
   loc: Loc;

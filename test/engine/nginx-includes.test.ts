@@ -53,4 +53,10 @@ describe("nginx includes", () => {
     expect(a.findings.filter((f) => f.severity !== "info")).toEqual([]);
     expect(a.changes.pools[0]!.after!.backends.map((b) => b.id)).toEqual(["dns.example.com"]);
   });
+
+  it("moving a pool's servers into a file the review cannot see is high, not information", () => {
+    const inline = "http {\n  upstream shop {\n    server 10.20.0.11:8080;\n    server 10.20.0.12:8080;\n  }\n}\n";
+    const a = analyze([{ path: "nginx/nginx.conf", text: inline }], [{ path: "nginx/nginx.conf", text: UPSTREAMS }], loadPolicy(null));
+    expect(a.findings.find((f) => f.rule === "shares-unknown")).toMatchObject({ severity: "high", line: 3 });
+  });
 });

@@ -20,7 +20,7 @@ export function resolveUpstreamIncludes(models: Map<string, Model>, files: reado
         const match = includeMatcher(inc.pattern);
         const fragments = files.filter((f) => f.path !== m.file && match(f.path));
         if (fragments.length === 0) {
-          pool.sharesFrom ??= { what: `the servers of ${inc.pattern}, a file not among those reviewed`, loc: inc.loc };
+          pool.sharesFrom ??= { what: `the servers of ${inc.pattern}, a file not among those reviewed`, loc: inc.loc, unseen: true };
           continue;
         }
         for (const f of fragments) {
