@@ -13,7 +13,7 @@ import { mapModelLines, readTemplate, templateEngines } from "../formats/templat
 import { renderEnvsubst, renderJinja } from "../formats/template/render.js";
 import { parse as parseYaml } from "yaml";
 import { scanTags } from "../formats/template/scan.js";
-import { KUSTOMIZATION, renderKustomizations } from "../formats/kubernetes/kustomize.js";
+import { KUSTOMIZATION, type KustomizeResult, renderKustomizations } from "../formats/kubernetes/kustomize.js";
 import { type ParseOptions, parseConfig, parseUnit } from "../formats/index.js";
 import { includeMatcher } from "../model/includes.js";
 import { resolveUpstreamIncludes } from "../formats/nginx/upstream-includes.js";
@@ -85,8 +85,9 @@ function oversized(before: SourceFile[], after: SourceFile[], formats: Map<strin
 export function analyze(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): Analysis {
   const { formats, templates } = classify(before, after, policy);
   const { skipped, tooLarge } = oversized(before, after, formats);
-  const vb = parseVersion(before.filter((f) => !skipped.has(f.path)), formats, policy.policy);
-  const va = parseVersion(after.filter((f) => !skipped.has(f.path)), formats, policy.policy);
+  const [kb, ka] = kustomizeBoth(before, after, formats);
+  const vb = parseVersion(before.filter((f) => !skipped.has(f.path)), formats, policy.policy, kb);
+  const va = parseVersion(after.filter((f) => !skipped.has(f.path)), formats, policy.policy, ka);
   const { files, moves } = fileChanges(before, after, formats, vb, va);
   const changes = { ...diffVersions(files, vb, va, moves), notEvaluated: templates, tooLarge, becameTemplates: becameTemplates(files, before, after) };
   const findings = runRules(changes, policy);
@@ -136,10 +137,23 @@ function classify(before: SourceFile[], after: SourceFile[], policy: LoadedPolic
   return { formats, templates: [...templates].map(([message, file]) => ({ file, message })).sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
-function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy: Policy): Version {
+/**
+ * kustomize renders of both versions. A kustomization new in the change may not take over files
+ * the base judged as plain config: re-keyed into an overlay, a drain in them would look like a
+ * new pool (as a Chart.yaml added to a directory cannot make its files templates).
+ */
+function kustomizeBoth(before: SourceFile[], after: SourceFile[], formats: Map<string, Format>): [KustomizeResult, KustomizeResult] {
+  const yaml = (files: SourceFile[]) => files.filter((f) => /\.ya?ml$|(^|\/)Kustomization$/.test(f.path));
+  const base = renderKustomizations(yaml(before));
+  const old = new Set(before.map((f) => f.path));
+  const plain = new Set(before.filter((f) => formats.has(f.path) && !base.consumed.has(f.path)).map((f) => f.path));
+  const head = renderKustomizations(yaml(after), (k, consumed) => old.has(k) || ![...consumed].some((f) => plain.has(f)));
+  return [base, head];
+}
+
+function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy: Policy, kustomize: KustomizeResult): Version {
   const models = new Map<string, Model>();
   const options = releases(policy);
-  const kustomize = renderKustomizations(files.filter((f) => /\.ya?ml$|(^|\/)Kustomization$/.test(f.path)));
   const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const f of files) {
     const format = formats.get(f.path);

@@ -84,3 +84,24 @@ describe("kustomize components", () => {
     expect(a.findings.filter((f) => f.severity !== "info").map((f) => f.message)).toEqual([]);
   });
 });
+
+describe("kustomize, against a hostile change", () => {
+  it("a kustomization added in the change cannot re-key plain config to hide a scale-in in it", () => {
+    const before = [
+      { path: "k8s/web.yaml", text: DEPLOYMENT(4) },
+      { path: "k8s/svc.yaml", text: SERVICE },
+    ];
+    const after = [
+      { path: "k8s/web.yaml", text: DEPLOYMENT(1) },
+      { path: "k8s/svc.yaml", text: SERVICE },
+      { path: "k8s/kustomization.yaml", text: "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: shop\nresources:\n- web.yaml\n- svc.yaml\n" },
+    ];
+    const a = review(before, after);
+    expect(a.findings.find((f) => f.severity === "critical")).toMatchObject({ file: "k8s/web.yaml", line: 6 });
+  });
+
+  it("a new overlay of new files is rendered at once", () => {
+    const a = review(tree().filter((f) => f.path.startsWith("deploy/base/")), tree());
+    expect(pools(a).map(([name]) => name)).toContain("prod@deploy/overlays/prod/web");
+  });
+});

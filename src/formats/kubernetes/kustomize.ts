@@ -30,7 +30,11 @@ interface Source {
 /** Render limits: nesting of kustomizations, and objects in one overlay. */
 const MAX_DEPTH = 16;
 
-export function renderKustomizations(files: readonly Source[]): KustomizeResult {
+/**
+ * `trusted` decides whether an overlay may be rendered (the engine refuses one new in the change
+ * that would swallow config judged as plain files before: re-keyed, its changes would look new).
+ */
+export function renderKustomizations(files: readonly Source[], trusted: (kustomization: string, consumed: ReadonlySet<string>) => boolean = () => true): KustomizeResult {
   const byPath = new Map(files.map((f) => [f.path, f.text]));
   const dirs = new Map<string, string>();
   for (const f of files) if (KUSTOMIZATION.test(f.path)) dirs.set(dirOf(f.path), f.path);
@@ -47,6 +51,8 @@ export function renderKustomizations(files: readonly Source[]): KustomizeResult 
   for (const [dir, r] of renders) {
     // A Component only means something inside the kustomizations that list it.
     if (used.has(dir) || /^kind\s*:\s*Component\s*$/m.test(byPath.get(dirs.get(dir)!) ?? "")) continue;
+    if (!trusted(r.file, r.consumed)) continue;
+    for (const f of r.consumed) result.consumed.add(f);
     result.overlays.push(r.model());
     // Problems count as the overlays that render them see them, not as a base alone would.
     for (const [file, found] of r.elsewhere) {
@@ -72,6 +78,8 @@ function join(dir: string, rel: string): string {
 
 class Render {
   readonly usedDirs = new Set<string>();
+  /** Every file this render read. */
+  readonly consumed = new Set<string>();
   /** Some resource could not be read (remote, generated, absent): a patch may target it. */
   incomplete = false;
   private readonly problems: Diagnostic[] = [];
@@ -80,7 +88,7 @@ class Render {
   private objects: PMap[] = [];
 
   constructor(
-    private readonly file: string,
+    readonly file: string,
     private readonly byPath: Map<string, string>,
     private readonly dirs: Map<string, string>,
     private readonly result: KustomizeResult,
@@ -88,7 +96,7 @@ class Render {
 
   build(dir: string, depth: number, seen: Set<string>): PMap[] {
     const kfile = this.dirs.get(dir)!;
-    this.result.consumed.add(kfile);
+    this.consumed.add(kfile);
     if (depth > MAX_DEPTH || seen.has(dir)) {
       this.say(`kustomization ${dir} includes itself or nests too deep: not rendered further`, kfile, 1);
       return [];
@@ -134,7 +142,7 @@ class Render {
   /** A Component adds its resources to the including kustomization's, then patches and transforms them all. */
   private component(dir: string, objects: PMap[], depth: number, seen: Set<string>): PMap[] {
     const kfile = this.dirs.get(dir)!;
-    this.result.consumed.add(kfile);
+    this.consumed.add(kfile);
     const k = this.parse(kfile)[0];
     if (k?.kind !== "map" || depth > MAX_DEPTH || seen.has(dir)) return objects;
     let out = [...objects];
@@ -148,7 +156,7 @@ class Render {
 
   /** The documents of a file (or an inline patch), every node tagged with its file. */
   parse(path: string, text = this.byPath.get(path) ?? "", lineOffset = 0): PNode[] {
-    this.result.consumed.add(path);
+    this.consumed.add(path);
     const parsed = parseYamlDocuments(text, path);
     for (const d of parsed.diagnostics) this.say(d.message, path, d.loc.line + lineOffset, d.severity);
     return parsed.documents.flatMap((d) => (d.root && !d.hasErrors ? [tag(d.root, path, lineOffset)] : []));
