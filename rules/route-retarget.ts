@@ -34,7 +34,8 @@ export const routeRetarget: Rule = {
     for (const r of changes.routes) {
       if (!r.before || !r.after || !r.targetsChanged) continue;
       const was = new Set(r.before.targets.map(targetIdentity));
-      const added = r.after.targets.filter((t) => !was.has(targetIdentity(t)) && t.kind !== "missing");
+      // A target a template fills in is unknown: no retarget is claimed from it alone.
+      const added = r.after.targets.filter((t) => !was.has(targetIdentity(t)) && t.kind !== "missing" && !(t.kind === "dynamic" && t.placeholder));
       if (added.length === 0) continue;
       // A pool renamed together with its references still sends to the same servers.
       if (sameServers(r.before.targets, changes.before.pools, r.after.targets, changes.after.pools)) continue;

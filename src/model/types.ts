@@ -162,7 +162,8 @@ export type Target =
   /** `poolIds`: the identities it resolved to, one unless the name is ambiguous (see link.ts). */
   | { kind: "pool"; poolKey: string; poolIds: string[]; name: string; weight: number | null; loc: Loc }
   | { kind: "address"; id: string; weight: number | null; loc: Loc }
-  | { kind: "dynamic"; expression: string; weight: number | null; loc: Loc }
+  /** `placeholder`: a template fills it in; which placeholder names it does not matter. */
+  | { kind: "dynamic"; expression: string; weight: number | null; loc: Loc; placeholder?: true }
   | { kind: "missing"; name: string; weight: number | null; loc: Loc }
   /**
    * Declared outside the files read (e.g. a Service from another repository): share unknown.
@@ -189,6 +190,7 @@ export function targetName(t: Target): string {
  */
 export function targetIdentity(t: Target): string {
   if (t.kind !== "dynamic") return `${t.kind === "ref" ? "pool" : t.kind}:${targetName(t)}`;
+  if (t.placeholder) return "dynamic:template-value";
   const resources = [...new Set(t.expression.match(RESOURCE_ADDRESS) ?? [])].sort();
   return `dynamic:${resources.length > 0 ? resources.join("+") : tokens(t.expression)}`;
 }

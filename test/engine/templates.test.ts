@@ -92,4 +92,14 @@ describe("templates", () => {
     expect(a.findings.find((f) => f.rule === "traffic-concentration")).toMatchObject({ severity: "critical", line: 3 });
     expect(a.findings[0]!.message).toContain("now receives 100% of traffic (was an unknown share)");
   });
+
+  it("a route whose target is a placeholder is no retarget, whatever the variable is called", () => {
+    const site = (t: string) => `upstream shop {\n  server 10.0.0.1:80;\n  server 10.0.0.2:80;\n}\nserver {\n  listen 80;\n  location / {\n    proxy_pass http://${t};\n  }\n}\n`;
+    const path = "nginx/site.conf.j2";
+    expect(check([{ path, text: site("{{ upstream_a }}") }], [{ path, text: site("{{ upstream_b }}") }]).findings).toEqual([]);
+    expect(check([{ path, text: site("shop{# pinned #}") }], [{ path, text: site("{{ upstream }}") }]).findings.filter((f) => f.rule === "route-retarget")).toEqual([]);
+    // A real retarget between known pools in a template is still one.
+    const two = (t: string) => site(t).replace("server {\n", "upstream tiny {\n  server 10.0.0.9:80;\n}\nserver {\n");
+    expect(check([{ path, text: two("shop{# pinned #}") }], [{ path, text: two("tiny{# pinned #}") }]).findings.map((f) => [f.rule, f.severity])).toContainEqual(["route-retarget", "critical"]);
+  });
 });

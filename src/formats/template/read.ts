@@ -42,12 +42,19 @@ function unknownValues(m: Model, r: TemplateReading, lines: string[]): Model {
     if (looped) p.sharesFrom ??= { what: `the template loop {% ${r.loops.get(looped.loc.line)} %}`, loc: looped.loc };
   }
   for (const route of m.routes) {
-    for (const t of route.targets) if (placeholderIn(t.loc, WEIGHT_FIELD) !== undefined) t.weight = null;
+    route.targets = route.targets.map((t) => {
+      // A target named by a placeholder is unknown, as a variable is: never a retarget to "tpl".
+      const named = "name" in t ? t.name : t.kind === "address" ? t.id : "";
+      const expr = PLACEHOLDER_WORD.test(named) ? placeholderIn(t.loc, PLACEHOLDER_WORD) : undefined;
+      const weight = placeholderIn(t.loc, WEIGHT_FIELD) !== undefined ? null : t.weight;
+      return expr !== undefined ? { kind: "dynamic", expression: expr, weight, loc: t.loc, placeholder: true } : { ...t, weight };
+    });
   }
   for (const w of m.workloads) if (placeholderIn(w.loc, REPLICAS_FIELD) !== undefined) w.replicas = null;
   return m;
 }
 
+const PLACEHOLDER_WORD = new RegExp(`\\b${PLACEHOLDER}\\b`);
 const WEIGHT_FIELD = new RegExp(`weight["']?\\s*[=:]?\\s*["']?${PLACEHOLDER}\\b`, "i");
 const REPLICAS_FIELD = new RegExp(`(replicas|minReplicas)["']?\\s*:\\s*["']?${PLACEHOLDER}\\b`);
 
