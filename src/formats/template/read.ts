@@ -12,7 +12,7 @@ const ENVSUBST_FORMATS: ReadonlySet<Format> = new Set(["envoy", "kubernetes", "t
 
 /** The template engines of a file, or none. Terraform's `${}` and `%{}` are its own language. */
 export function templateEngines(format: Format, path: string, text: string): Engine[] {
-  if (format === "terraform" || format === "haproxy") return format === "haproxy" ? enginesIn(text, false).filter((e) => e !== "envsubst") : [];
+  if (format === "terraform") return [];
   return enginesIn(text, ENVSUBST_FORMATS.has(format) || (format === "nginx" && /\.template$/i.test(path)));
 }
 
