@@ -1,9 +1,9 @@
 /** The `global` section: only keyword validity matters to the model. */
 
-import { BUILD_DEPENDENT_GLOBAL, GLOBAL_KEYWORDS, lookup, NEGATABLE_GLOBAL, REMOVED_GLOBAL_KEYWORDS, unknownKeyword } from "./keywords.js";
+import { BUILD_DEPENDENT_GLOBAL, GLOBAL_KEYWORDS, lookup, NEGATABLE_GLOBAL, REMOVED_GLOBAL_KEYWORDS } from "./keywords.js";
 import type { Directive } from "./sections.js";
 import type { Say } from "./server.js";
-import { newerKeyword, type Release } from "./versions.js";
+import { judgeKeyword, type Release } from "./versions.js";
 
 /** Process-wide settings that change how proxies are checked. */
 export interface GlobalConf {
@@ -21,9 +21,8 @@ export function applyGlobalLine(conf: GlobalConf, d: Directive, say: Say): void 
   } else if (removed) say("error", `'${kw}' is ${removed}`);
   else if (BUILD_DEPENDENT_GLOBAL.test(kw)) say("warning", `'${kw}' only exists when HAProxy is built with its optional module`);
   else if (!GLOBAL_KEYWORDS.has(kw)) {
-    const newer = newerKeyword("global", kw, "global keyword", conf.target);
-    const u = newer !== undefined ? newer : unknownKeyword(kw, GLOBAL_KEYWORDS, "keyword in the 'global' section");
-    if (u) say(u.severity, u.message);
+    const { verdict } = judgeKeyword("global", kw, conf.target, GLOBAL_KEYWORDS, "keyword in the 'global' section");
+    if (verdict) say(verdict.severity, verdict.message);
   }
   else if (kw === "ssl-server-verify") conf.sslVerifyNone = arg === "none";
 }

@@ -29,7 +29,7 @@ import {
   type ServerParams,
 } from "./server.js";
 import { fromEnvironment, INET_FAMILIES, parseTime } from "./values.js";
-import { newerArity, newerKeyword, type Release } from "./versions.js";
+import { judgeKeyword, newerArity, newerKeyword, type Release } from "./versions.js";
 
 /** Settings a proxy inherits from its defaults section and may override. */
 export interface ProxyConf {
@@ -116,10 +116,8 @@ export function applyProxyLine(ctx: ProxyContext, d: Directive): void {
     const removed = lookup(REMOVED_PROXY_KEYWORDS, kw);
     if (removed) ctx.say("error", `'${kw}' is ${removed}`);
     else {
-      const newer = newerKeyword("proxy", kw, "proxy keyword", ctx.target);
-      const u =
-        newer !== undefined ? newer : unknownKeyword(kw, Object.keys(PROXY_KEYWORDS).map((k) => k.split(" ")[0]!), `keyword in '${ctx.kind}' sections`);
-      if (u) ctx.say(u.severity, u.message);
+      const { verdict } = judgeKeyword("proxy", kw, ctx.target, Object.keys(PROXY_KEYWORDS).map((k) => k.split(" ")[0]!), `keyword in '${ctx.kind}' sections`);
+      if (verdict) ctx.say(verdict.severity, verdict.message);
     }
     return;
   }
@@ -335,10 +333,9 @@ function bind(ctx: ProxyContext, d: Directive): void {
     const kw = params[i]!;
     const arity = lookup(BIND_KEYWORDS, kw);
     if (arity === undefined) {
-      const newer = newerKeyword("bind", kw, "bind keyword", ctx.target);
-      const u = newer !== undefined ? newer : unknownKeyword(kw, Object.keys(BIND_KEYWORDS), "bind keyword");
-      if (u) ctx.say(u.severity, u.message);
-      if (newer !== undefined) i += newerArity("bind", kw);
+      const { verdict, newer } = judgeKeyword("bind", kw, ctx.target, Object.keys(BIND_KEYWORDS), "bind keyword");
+      if (verdict) ctx.say(verdict.severity, verdict.message);
+      if (newer) i += newerArity("bind", kw);
     }
     else if (arity === 1 && params[++i] === undefined) ctx.say("error", `bind '${kw}' expects an argument`);
   }

@@ -6,10 +6,9 @@ import {
   SERVER_ARG_KEYWORDS,
   SERVER_ENUMS,
   SERVER_FLAGS,
-  unknownKeyword,
 } from "./keywords.js";
 import type { Directive } from "./sections.js";
-import { newerArity, newerKeyword, type Release } from "./versions.js";
+import { judgeKeyword, newerArity, type Release } from "./versions.js";
 import { type Address, atol, fromEnvironment, invalidChar, parseAddress, parseTime } from "./values.js";
 
 export type Say = (severity: "error" | "warning", message: string) => void;
@@ -143,11 +142,10 @@ export function applyServerParams(p: ServerParams, words: string[], report: Say,
     else if (!SERVER_ARG_KEYWORDS.has(kw)) {
       if (kw === "usesrc") say("error", "'usesrc' is only allowed after 'source'");
       else {
-        const newer = newerKeyword("server", kw, "server keyword", target);
-        const u = newer !== undefined ? newer : unknownKeyword(kw, [...SERVER_FLAGS, ...SERVER_ARG_KEYWORDS], "server keyword");
-        if (u) say(u.severity, u.message);
+        const { verdict, newer } = judgeKeyword("server", kw, target, [...SERVER_FLAGS, ...SERVER_ARG_KEYWORDS], "server keyword");
+        if (verdict) say(verdict.severity, verdict.message);
         // A newer keyword's value is its value, not the next keyword.
-        if (newer !== undefined) i += newerArity("server", kw);
+        if (newer) i += newerArity("server", kw);
       }
     } else {
       const arg = words[++i];

@@ -13,6 +13,7 @@ import {
 } from "./keywords-3.2.generated.js";
 
 import { atLeast, parseRelease, type Release } from "../release.js";
+import { unknownKeyword } from "./keywords.js";
 
 export { parseRelease, type Release };
 
@@ -49,4 +50,14 @@ export function newerKeyword(table: Table, kw: string, what: string, target: Rel
   if (atLeast(target, 3)) return null;
   if (target) return { severity: "error", message: `'${kw}' is a ${what} of HAProxy 3.x; HAProxy ${target.major}.${target.minor} (the policy's haproxyVersion) rejects it` };
   return { severity: "warning", message: `'${kw}' is a ${what} of HAProxy 3.x, unknown to 2.6: set haproxyVersion in the policy to say which release you run` };
+}
+
+/**
+ * The verdict on a keyword HAProxy 2.6's tables lack: a 3.2 keyword follows the target release
+ * (see newerKeyword); any other is unknown, an error when it is a near-typo of a known one.
+ * `newer` says whether 3.2 knows it, so its arguments can be consumed by its arity.
+ */
+export function judgeKeyword(table: Table, kw: string, target: Release | undefined, known: Iterable<string>, what: string): { verdict: ReturnType<typeof unknownKeyword> | null; newer: boolean } {
+  const newer = newerKeyword(table, kw, `${table} keyword`, target);
+  return newer !== undefined ? { verdict: newer, newer: true } : { verdict: unknownKeyword(kw, known, what), newer: false };
 }
