@@ -146,8 +146,8 @@ function kustomizeBoth(before: SourceFile[], after: SourceFile[], formats: Map<s
   const yaml = (files: SourceFile[]) => files.filter((f) => /\.ya?ml$|(^|\/)Kustomization$/.test(f.path));
   const base = renderKustomizations(yaml(before));
   const old = new Set(before.map((f) => f.path));
-  const plain = new Set(before.filter((f) => formats.has(f.path) && !base.consumed.has(f.path)).map((f) => f.path));
-  const head = renderKustomizations(yaml(after), (k, consumed) => old.has(k) || ![...consumed].some((f) => plain.has(f)));
+  const plain = new Set(before.filter((f) => formats.has(f.path) && (!base.consumed.has(f.path) || base.standalone.has(f.path))).map((f) => f.path));
+  const head = renderKustomizations(yaml(after), (k, hidden) => old.has(k) || ![...hidden].some((f) => plain.has(f)));
   return [base, head];
 }
 
@@ -164,7 +164,7 @@ function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy:
       continue;
     }
     // A file a kustomization reads is judged in the overlays that render it, never on its own.
-    if (kustomize.consumed.has(f.path)) models.set(f.path, { ...emptyModel(f.path, "kubernetes"), diagnostics: kustomize.diagnostics.get(f.path) ?? [] });
+    if (kustomize.consumed.has(f.path) && !kustomize.standalone.has(f.path)) models.set(f.path, { ...emptyModel(f.path, "kubernetes"), diagnostics: kustomize.diagnostics.get(f.path) ?? [] });
     else if (format !== "terraform" || unreadable(f.text)) models.set(f.path, parseFile(format, f.path, f.text, options));
   }
   for (const m of terraformModules(files, (f) => formats.get(f.path) === "terraform")) models.set(m.file, m);
@@ -272,7 +272,10 @@ function fileChanges(before: SourceFile[], after: SourceFile[], formats: Map<str
   const changed: FileChange[] = [];
   for (const path of [...new Set([...old.keys(), ...now.keys()])].sort()) {
     const format = formats.get(path);
-    if (!format || old.get(path) === now.get(path)) continue;
+    // An overlay's render depends on other files: a kustomization whose render gained or lost a
+    // problem has changed even when its own text has not.
+    const rerendered = KUSTOMIZATION.test(path) && problems(modelsBefore.get(path)) !== problems(modelsAfter.get(path));
+    if (!format || (old.get(path) === now.get(path) && !rerendered)) continue;
     const status = !old.has(path) ? "added" : !now.has(path) ? "removed" : "modified";
     const change: FileChange = { path, format, status, before: modelsBefore.get(path) ?? null, after: modelsAfter.get(path) ?? null };
     // A file that no longer parses is unparseable, not emptied.
@@ -314,6 +317,10 @@ function becameTemplates(files: FileChange[], before: SourceFile[], after: Sourc
     const first = scanTags(is, engines)[0]?.start ?? 0;
     return engines.length > 0 ? [{ file: f.path, engines, line: is.slice(0, first).split("\n").length }] : [];
   });
+}
+
+function problems(m: Model | undefined): string {
+  return (m?.diagnostics ?? []).map((d) => `${d.severity}:${d.loc.file}:${d.loc.line}:${d.message}`).join("\n");
 }
 
 function elements(m: Model | null): number {

@@ -105,3 +105,21 @@ describe("kustomize, against a hostile change", () => {
     expect(pools(a).map(([name]) => name)).toContain("prod@deploy/overlays/prod/web");
   });
 });
+
+describe("kustomize resources outside kustomization directories", () => {
+  // argoproj/argocd-example-apps: guestbook/ is applied as a directory and also listed by two overlays.
+  const overlay = (name: string) => `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: ${name}-\nresources:\n- ../guestbook/web.yaml\n- ../guestbook/svc.yaml\n`;
+  const files = (withService: boolean) => [
+    { path: "guestbook/web.yaml", text: DEPLOYMENT(3) },
+    ...(withService ? [{ path: "guestbook/svc.yaml", text: SERVICE }] : []),
+    { path: "kustomize-guestbook/kustomization.yaml", text: overlay("kg") },
+    { path: "pre-post-sync/kustomization.yaml", text: overlay("pps") },
+  ];
+
+  it("are judged on their own too: deleting the Service is a high deletion, and both overlays fail to build", () => {
+    const a = review(files(true), files(false));
+    expect(a.findings.find((f) => f.rule === "lb-config-deleted")).toMatchObject({ severity: "high", file: "guestbook/svc.yaml" });
+    const broken = a.findings.filter((f) => f.rule === "unparseable-config" && f.message.includes("does not exist"));
+    expect(broken.map((f) => f.file).sort()).toEqual(["kustomize-guestbook/kustomization.yaml", "pre-post-sync/kustomization.yaml"]);
+  });
+});

@@ -16,8 +16,14 @@ export const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
 export interface KustomizeResult {
   /** One model per overlay, under the overlay's kustomization file. */
   overlays: Model[];
-  /** Every file a kustomization reads (resources, patches, kustomization files): not parsed on its own. */
+  /** Every file a kustomization reads (resources, patches, kustomization files). */
   consumed: Set<string>;
+  /**
+   * Resources that live outside any kustomization directory (`../guestbook/svc.yaml`): complete
+   * manifests that may also be applied as they are (an Argo CD directory app), so they are judged
+   * on their own as well. Everything else consumed is judged only in its overlays.
+   */
+  standalone: Set<string>;
   /** Problems located in consumed files, to be reported on those files. */
   diagnostics: Map<string, Diagnostic[]>;
 }
@@ -34,11 +40,11 @@ const MAX_DEPTH = 16;
  * `trusted` decides whether an overlay may be rendered (the engine refuses one new in the change
  * that would swallow config judged as plain files before: re-keyed, its changes would look new).
  */
-export function renderKustomizations(files: readonly Source[], trusted: (kustomization: string, consumed: ReadonlySet<string>) => boolean = () => true): KustomizeResult {
+export function renderKustomizations(files: readonly Source[], trusted: (kustomization: string, hidden: ReadonlySet<string>) => boolean = () => true): KustomizeResult {
   const byPath = new Map(files.map((f) => [f.path, f.text]));
   const dirs = new Map<string, string>();
   for (const f of files) if (KUSTOMIZATION.test(f.path)) dirs.set(dirOf(f.path), f.path);
-  const result: KustomizeResult = { overlays: [], consumed: new Set(), diagnostics: new Map() };
+  const result: KustomizeResult = { overlays: [], consumed: new Set(), standalone: new Set(), diagnostics: new Map() };
   if (dirs.size === 0) return result;
   const used = new Set<string>();
   const renders = new Map<string, Render>();
@@ -51,8 +57,10 @@ export function renderKustomizations(files: readonly Source[], trusted: (kustomi
   for (const [dir, r] of renders) {
     // A Component only means something inside the kustomizations that list it.
     if (used.has(dir) || /^kind\s*:\s*Component\s*$/m.test(byPath.get(dirs.get(dir)!) ?? "")) continue;
-    if (!trusted(r.file, r.consumed)) continue;
+    // Only what the overlay takes out of plain sight counts: standalone resources stay judged as they are.
+    if (!trusted(r.file, new Set([...r.consumed].filter((f) => !r.standalone.has(f))))) continue;
     for (const f of r.consumed) result.consumed.add(f);
+    for (const f of r.standalone) result.standalone.add(f);
     result.overlays.push(r.model());
     // Problems count as the overlays that render them see them, not as a base alone would.
     for (const [file, found] of r.elsewhere) {
@@ -80,6 +88,8 @@ class Render {
   readonly usedDirs = new Set<string>();
   /** Every file this render read. */
   readonly consumed = new Set<string>();
+  /** Resources of this render outside any kustomization directory. */
+  readonly standalone = new Set<string>();
   /** Some resource could not be read (remote, generated, absent): a patch may target it. */
   incomplete = false;
   private readonly problems: Diagnostic[] = [];
@@ -117,8 +127,10 @@ class Render {
         objects.push(...this.build(path, depth + 1, next));
       } else if (this.byPath.has(path)) {
         objects.push(...this.parse(path).filter((n): n is PMap => n.kind === "map"));
+        if (!this.dirs.has(dirOf(path))) this.standalone.add(path);
       } else {
-        this.say(`resource ${item.value} is not among the files read`, kfile, item.line, "warning");
+        // kustomize build fails on a local resource that does not exist.
+        this.say(`resource ${item.value} does not exist: kustomize build fails`, kfile, item.line);
         this.incomplete = true;
       }
     }
