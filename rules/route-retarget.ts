@@ -8,11 +8,11 @@ export const routeRetarget: Rule = {
   severity: "high",
   title: "Route sends traffic to another pool",
   description:
-    "A route (nginx location, HAProxy use_backend or default_backend) now sends its traffic to a different pool or address; critical when the new destination has fewer active backends.",
+    "A route (nginx location, HAProxy use_backend or default_backend, a listener) now sends its traffic to a different pool or address, or no longer forwards at all (a listener turned into a redirect or fixed response); critical when the new destination has fewer active backends.",
   rationale:
     "Retargeting moves a whole stream of requests at once. If the new pool is smaller, it takes the old pool's load on fewer servers.",
   assumptions:
-    "Weight changes inside a weighted split are share changes, not retargets. A target that no longer exists is dangling-reference. A pool renamed together with its references (the same servers, weights and states) is not a retarget.",
+    "Weight changes inside a weighted split are share changes, not retargets. A target that no longer exists is dangling-reference. A pool renamed together with its references (the same servers, weights and states) is not a retarget. A route that forwarded nowhere before (its configuration did not apply) and forwards now was repaired: not a retarget.",
   formats: FORMATS,
   examples: {
     fires: {
@@ -33,6 +33,16 @@ export const routeRetarget: Rule = {
     const hits: RuleHit[] = [];
     for (const r of changes.routes) {
       if (!r.before || !r.after || !r.targetsChanged) continue;
+      const describe = (targets: Target[], n: number | null) =>
+        `${targets.map(targetName).join(" + ") || "nothing"} (${n ?? "unknown"} active backend${n === 1 ? "" : "s"})`;
+      const served = (targets: Target[]) => targets.filter((t) => t.kind !== "missing");
+      // A route that forwarded nowhere and now forwards was repaired, not re-targeted.
+      if (served(r.before.targets).length === 0) continue;
+      // One that forwarded and now forwards nowhere (a redirect, a fixed response) drops its traffic's backends.
+      if (r.after.targets.length === 0) {
+        hits.push({ message: `${r.after.name}: no longer forwards; it sent traffic to ${describe(r.before.targets, capacity(r.targetsBefore!))}`, loc: r.after.loc });
+        continue;
+      }
       const was = new Set(r.before.targets.map(targetIdentity));
       // A target a template fills in is unknown: no retarget is claimed from it alone.
       const added = r.after.targets.filter((t) => !was.has(targetIdentity(t)) && t.kind !== "missing" && !(t.kind === "dynamic" && t.placeholder));
@@ -42,8 +52,6 @@ export const routeRetarget: Rule = {
       const capacityBefore = capacity(r.targetsBefore!);
       const capacityAfter = capacity(r.targetsAfter!);
       const smaller = capacityBefore !== null && capacityAfter !== null && capacityAfter < capacityBefore;
-      const describe = (targets: Target[], n: number | null) =>
-        `${targets.map(targetName).join(" + ") || "nothing"} (${n ?? "unknown"} active backend${n === 1 ? "" : "s"})`;
       const hit: RuleHit = {
         message: `${r.name}: now sends traffic to ${describe(r.after.targets, capacityAfter)} instead of ${describe(r.before.targets, capacityBefore)}`,
         loc: added[0]!.loc,
