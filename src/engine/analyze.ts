@@ -147,7 +147,7 @@ function kustomizeBoth(before: SourceFile[], after: SourceFile[], formats: Map<s
   const base = renderKustomizations(yaml(before));
   const old = new Set(before.map((f) => f.path));
   const plain = new Set(before.filter((f) => formats.has(f.path) && (!base.consumed.has(f.path) || base.standalone.has(f.path))).map((f) => f.path));
-  const head = renderKustomizations(yaml(after), (k, hidden) => old.has(k) || ![...hidden].some((f) => plain.has(f)));
+  const head = renderKustomizations(yaml(after), { trusted: (k, hidden) => old.has(k) || ![...hidden].some((f) => plain.has(f)), existedBefore: (p) => old.has(p) });
   return [base, head];
 }
 

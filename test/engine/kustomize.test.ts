@@ -119,7 +119,15 @@ describe("kustomize resources outside kustomization directories", () => {
   it("are judged on their own too: deleting the Service is a high deletion, and both overlays fail to build", () => {
     const a = review(files(true), files(false));
     expect(a.findings.find((f) => f.rule === "lb-config-deleted")).toMatchObject({ severity: "high", file: "guestbook/svc.yaml" });
-    const broken = a.findings.filter((f) => f.rule === "unparseable-config" && f.message.includes("does not exist"));
+    const broken = a.findings.filter((f) => f.rule === "unparseable-config" && f.severity === "critical" && f.message.includes("still listed"));
     expect(broken.map((f) => f.file).sort()).toEqual(["kustomize-guestbook/kustomization.yaml", "pre-post-sync/kustomization.yaml"]);
+  });
+});
+
+describe("kustomize resources generated at build time", () => {
+  it("a resource that never existed (a plugin writes it) is a warning, not a failed build", () => {
+    const k = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ./all.yaml\n";
+    const a = review([], [{ path: "plugins/helm/kustomization.yaml", text: k }]);
+    expect(a.findings.filter((f) => f.severity !== "info")).toEqual([]);
   });
 });

@@ -40,7 +40,19 @@ const MAX_DEPTH = 16;
  * `trusted` decides whether an overlay may be rendered (the engine refuses one new in the change
  * that would swallow config judged as plain files before: re-keyed, its changes would look new).
  */
-export function renderKustomizations(files: readonly Source[], trusted: (kustomization: string, hidden: ReadonlySet<string>) => boolean = () => true): KustomizeResult {
+export interface RenderOptions {
+  /** Whether an overlay may be rendered (see the engine's guard against re-keying plain config). */
+  trusted?: (kustomization: string, hidden: ReadonlySet<string>) => boolean;
+  /**
+   * Files of the base version. A resource that is missing now but existed there was deleted by
+   * the change: kustomize build fails (an error). One that never existed may be generated at
+   * build time (a config-management plugin writes it): a warning.
+   */
+  existedBefore?: (path: string) => boolean;
+}
+
+export function renderKustomizations(files: readonly Source[], options: RenderOptions = {}): KustomizeResult {
+  const trusted = options.trusted ?? (() => true);
   const byPath = new Map(files.map((f) => [f.path, f.text]));
   const dirs = new Map<string, string>();
   for (const f of files) if (KUSTOMIZATION.test(f.path)) dirs.set(dirOf(f.path), f.path);
@@ -49,7 +61,7 @@ export function renderKustomizations(files: readonly Source[], trusted: (kustomi
   const used = new Set<string>();
   const renders = new Map<string, Render>();
   for (const [dir, file] of [...dirs].sort()) {
-    const r = new Render(file, byPath, dirs, result);
+    const r = new Render(file, byPath, dirs, result, options.existedBefore ?? (() => false));
     r.build(dir, 0, new Set());
     renders.set(dir, r);
     for (const d of r.usedDirs) used.add(d);
@@ -102,6 +114,7 @@ class Render {
     private readonly byPath: Map<string, string>,
     private readonly dirs: Map<string, string>,
     private readonly result: KustomizeResult,
+    private readonly existedBefore: (path: string) => boolean,
   ) {}
 
   build(dir: string, depth: number, seen: Set<string>): PMap[] {
@@ -129,8 +142,8 @@ class Render {
         objects.push(...this.parse(path).filter((n): n is PMap => n.kind === "map"));
         if (!this.dirs.has(dirOf(path))) this.standalone.add(path);
       } else {
-        // kustomize build fails on a local resource that does not exist.
-        this.say(`resource ${item.value} does not exist: kustomize build fails`, kfile, item.line);
+        if (this.existedBefore(path)) this.say(`resource ${item.value} was deleted by this change but is still listed: kustomize build fails`, kfile, item.line);
+        else this.say(`resource ${item.value} is not among the files read (generated at build time?): its objects are unknown here`, kfile, item.line, "warning");
         this.incomplete = true;
       }
     }
