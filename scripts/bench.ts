@@ -2,6 +2,7 @@
  * `npm run bench`: analysis cost as a ratio to parsing alone, per file and per MB, on the shared
  * corpus and on generated large configs; and peak memory. A benchmark, not a test: it asserts nothing.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { analyze, type SourceFile } from "../src/engine/analyze.js";
@@ -136,3 +137,22 @@ console.log(`Node ${process.version}, ${new Date().toISOString().slice(0, 10)}\n
 console.log("| input | files | KB | parse both versions (ms) | full analysis (ms) | per file (ms) | per MB (ms) | analysis ÷ parse | peak heap growth (MB) | peak RSS (MB) |");
 console.log("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
 for (const r of rows) console.log(`| ${r.name} | ${r.files} | ${r.kb} | ${r.parseMs} | ${r.analyzeMs} | ${r.perFileMs} | ${r.perMbMs} | ${r.ratio} | ${r.heapMb} | ${r.rssMb} |`);
+
+/** Process start-up, as ratios to a bare `node -e 0`: what a CI step pays before any work. */
+function startMs(args: string[]): number {
+  const runs = Array.from({ length: 7 }, () => {
+    const t = performance.now();
+    spawnSync(process.execPath, args, { cwd: resolve(import.meta.dirname, "../.."), stdio: "ignore" });
+    return performance.now() - t;
+  }).sort((a, b) => a - b);
+  return runs[3]!;
+}
+const cli = resolve(import.meta.dirname, "../../bin/lb-review.js");
+console.log("\n| start-up | median (ms) | ÷ node -e 0 |");
+console.log("|---|--:|--:|");
+const starts = ([
+  ["node -e 0", ["-e", "0"]],
+  ["lb-review --help", [cli, "--help"]],
+  ["lb-review check (incident example)", [cli, "check", "--base", "examples/incident/before", "--head", "examples/incident/after"]],
+] as [string, string[]][]).map(([name, args]) => ({ name, ms: startMs(args) }));
+for (const { name, ms } of starts) console.log(`| ${name} | ${Math.round(ms)} | ${(ms / starts[0]!.ms).toFixed(2)} |`);

@@ -1,20 +1,9 @@
 /** `lb-review`: the engine on the command line. Exit 0 below --fail-on, 1 at or above, 2 on errors. */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { RULES } from "../../rules/index.js";
-import { analyze } from "../engine/analyze.js";
-import { detectFormat, isCandidatePath } from "../formats/detect.js";
-import { initFormats, PARSERS, parseConfig } from "../formats/index.js";
-import { FORMATS, type Format, SEVERITIES, type Severity } from "../model/types.js";
-import { type LoadedPolicy, loadPolicy, POLICY_PATH } from "../policy/load.js";
-import { toJsonReport } from "../report/json.js";
-import { renderMarkdown } from "../report/markdown.js";
-import { renderRulesMarkdown } from "../report/rule-docs.js";
-import { renderSarif } from "../report/sarif.js";
-import { renderText } from "../report/text.js";
-import { defaultBase, repoRoot, resolveSide, type Side, UsageError, workingTreeSide } from "./sources.js";
+import { FORMATS } from "../model/types.js";
+import { POLICY_PATH } from "../policy/path.js";
+import { UsageError } from "./sources.js";
+import { version } from "./version.js";
 
 export const HELP = `lb-review: review load-balancer config changes by their effect on traffic.
 
@@ -45,8 +34,7 @@ export interface Io {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
-    await initFormats();
-    return run(argv, io);
+    return await run(argv, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`lb-review: ${e.message}\n`);
@@ -57,7 +45,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function run(argv: string[], io: Io): number {
+async function run(argv: string[], io: Io): Promise<number> {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -74,13 +62,14 @@ function run(argv: string[], io: Io): number {
     io.stdout(HELP);
     return values.help ? 0 : 2;
   }
+  // Only a command loads the engine, formats and reports.
   switch (command) {
     case "check":
-      return check(values, io);
+      return (await import("./commands.js")).check(values, io);
     case "parse":
-      return parseCommand(rest, values.as, io);
+      return (await import("./commands.js")).parseCommand(rest, values.as, io);
     case "rules":
-      return rulesCommand(values.format ?? "text", io);
+      return (await import("./commands.js")).rulesCommand(values.format ?? "text", io);
     default:
       throw new UsageError(`unknown command "${command}"\n\n${HELP}`);
   }
@@ -105,91 +94,6 @@ function parse(argv: string[]) {
   });
 }
 
-type Values = ReturnType<typeof parse>["values"];
+export type Values = ReturnType<typeof parse>["values"];
 
-function check(values: Values, io: Io): number {
-  const format = oneOf(values.format ?? "text", ["text", "json", "markdown", "sarif"], "--format");
-  const failOn = oneOf(values["fail-on"] ?? "high", SEVERITIES, "--fail-on") as Severity;
-  const base = values.base ? resolveSide(values.base, io.cwd) : defaultBase(io.cwd);
-  const head = values.head ? resolveSide(values.head, io.cwd) : workingTreeSide(repoRoot(io.cwd));
-  const baseFiles = base.list();
-  const policy = readPolicy(values.config, base, baseFiles);
-  if (policy.diagnostics.length > 0) {
-    for (const d of policy.diagnostics) io.stderr(`${d.loc.file}:${d.loc.line}: ${d.message}\n`);
-    io.stderr("lb-review: invalid policy file: nothing was evaluated\n");
-    return 2;
-  }
-  const pick = (side: Side, files: string[]) => side.read(files.filter((p) => isCandidatePath(p, policy.policy)));
-  const analysis = analyze(pick(base, baseFiles), pick(head, head.list()), policy);
-  const report = toJsonReport(analysis);
-  const rendered =
-    format === "json"
-      ? `${JSON.stringify(report, null, 2)}\n`
-      : format === "markdown"
-        ? renderMarkdown(report)
-        : format === "sarif"
-          ? renderSarif(report, version())
-          : renderText(report);
-  if (values.output) writeFileSync(values.output, rendered);
-  else io.stdout(rendered);
-  const threshold = SEVERITIES.indexOf(failOn);
-  return analysis.findings.some((f) => SEVERITIES.indexOf(f.severity) >= threshold) ? 1 : 0;
-}
-
-function readPolicy(configPath: string | undefined, base: Side, baseFiles: string[]): LoadedPolicy {
-  if (configPath) {
-    let text: string;
-    try {
-      text = readFileSync(configPath, "utf8");
-    } catch {
-      throw new UsageError(`cannot read policy file ${configPath}`);
-    }
-    return loadPolicy(text, configPath);
-  }
-  // Like the app, the policy comes from the base version: a change cannot loosen its own review.
-  const found = baseFiles.includes(POLICY_PATH) ? base.read([POLICY_PATH])[0] : undefined;
-  return loadPolicy(found?.text ?? null, POLICY_PATH);
-}
-
-function parseCommand(files: string[], as: string | undefined, io: Io): number {
-  const [file] = files;
-  if (!file || files.length > 1) throw new UsageError("parse takes exactly one file");
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new UsageError(`cannot read ${file}`);
-  }
-  const format = as ? (oneOf(as, FORMATS, "--as") as Format) : (detectFormat(file, text, loadPolicy(null).policy) ?? guess(text));
-  if (!format) throw new UsageError(`cannot tell the format of ${file}; pass --as ${FORMATS.join("|")}`);
-  const model = parseConfig(format, text, file);
-  io.stdout(`${JSON.stringify(model, null, 2)}\n`);
-  return model.diagnostics.some((d) => d.severity === "error") ? 1 : 0;
-}
-
-/** For `parse`, the name need not look like a config file: try the content alone. */
-function guess(text: string): Format | null {
-  return PARSERS.find((p) => p.detect(text))?.format ?? null;
-}
-
-function rulesCommand(format: string, io: Io): number {
-  const f = oneOf(format, ["text", "json", "markdown"], "--format");
-  if (f === "markdown") io.stdout(renderRulesMarkdown());
-  else if (f === "json") {
-    const data = RULES.map(({ id, severity, title, description, formats }) => ({ id, severity, title, description, formats }));
-    io.stdout(`${JSON.stringify(data, null, 2)}\n`);
-  } else for (const r of RULES) io.stdout(`${r.id.padEnd(24)} ${r.severity.padEnd(9)} ${r.description}\n`);
-  return 0;
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(", ")}; got "${value}"`);
-  return value as T;
-}
-
-/** Read from package.json, found upward: the same code runs from src/ in tests and dist/ when built. */
-export function version(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  return (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { version: string }).version;
-}
+export { version };

@@ -6,9 +6,10 @@ import { isNode, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { RULES } from "../../rules/index.js";
 import { type Diagnostic, loc, SEVERITIES, type Severity } from "../model/types.js";
+import { POLICY_PATH } from "./path.js";
 import { DEFAULT_POLICY, type Policy, policySchema, severitySetting } from "./schema.js";
 
-export const POLICY_PATH = ".github/lb-review.yml";
+export { POLICY_PATH };
 
 export interface RuleSetting {
   severity?: Severity | "off";
