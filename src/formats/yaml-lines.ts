@@ -9,6 +9,7 @@
  */
 import { type Alias, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Node as YamlNode, parseAllDocuments, type Document, visit } from "yaml";
 import type { Diagnostic } from "../model/types.js";
+import { parseJsonTree } from "./json-lines.js";
 
 export interface Span {
   line: number;
@@ -64,6 +65,11 @@ export const MAX_EXPANDED_NODES = 100_000;
 
 /** Reads every `---` document; syntax errors become diagnostics on their lines, never exceptions. */
 export function parseYamlDocuments(text: string, file: string): YamlParseResult {
+  // JSON, read as JSON when it is plain valid JSON; anything else goes through the YAML reader.
+  if (/^\s*[{[]/.test(text)) {
+    const root = parseJsonTree(text);
+    if (root) return { documents: [{ root, line: root.line, endLine: root.endLine, hasErrors: false }], diagnostics: [] };
+  }
   const result = parseYamlStrict(text, file);
   if (!result.diagnostics.some((d) => d.message.startsWith("YAML: Missing closing"))) return result;
   // kubectl's YAML 1.1 reader accepts a quoted scalar whose continuation lines are indented less
@@ -100,7 +106,8 @@ function closesQuote(rest: string, quote: string): boolean {
   return rest.replace(/\\./g, "").includes('"');
 }
 
-function parseYamlStrict(text: string, file: string): YamlParseResult {
+/** The YAML reader alone, without the JSON shortcut. */
+export function parseYamlStrict(text: string, file: string): YamlParseResult {
   const diagnostics: Diagnostic[] = [];
   const lineCounter = new LineCounter();
   const lineAt = (offset: number) => lineCounter.linePos(Math.max(0, Math.min(offset, text.length))).line;
