@@ -86,8 +86,9 @@ export function analyze(before: SourceFile[], after: SourceFile[], policy: Loade
   const { formats, templates } = classify(before, after, policy);
   const { skipped, tooLarge } = oversized(before, after, formats);
   const [kb, ka] = kustomizeBoth(before, after, formats);
-  const vb = parseVersion(before.filter((f) => !skipped.has(f.path)), formats, policy.policy, kb);
-  const va = parseVersion(after.filter((f) => !skipped.has(f.path)), formats, policy.policy, ka);
+  const cache = new ParseCache(before, after);
+  const vb = parseVersion(before.filter((f) => !skipped.has(f.path)), formats, policy.policy, kb, cache);
+  const va = parseVersion(after.filter((f) => !skipped.has(f.path)), formats, policy.policy, ka, cache);
   const { files, moves } = fileChanges(before, after, formats, vb, va);
   const changes = { ...diffVersions(files, vb, va, moves), notEvaluated: templates, tooLarge, becameTemplates: becameTemplates(files, before, after) };
   const findings = runRules(changes, policy);
@@ -151,7 +152,36 @@ function kustomizeBoth(before: SourceFile[], after: SourceFile[], formats: Map<s
   return [base, head];
 }
 
-function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy: Policy, kustomize: KustomizeResult): Version {
+/**
+ * Files whose text is the same in both versions are parsed once: the second version gets a copy
+ * of the first's model, taken before linking changes it. Rendered templates are not kept, since
+ * their values file may have changed.
+ */
+class ParseCache {
+  private readonly same = new Set<string>();
+  private readonly kept = new Map<string, Model[]>();
+
+  constructor(before: SourceFile[], after: SourceFile[]) {
+    const old = new Map(before.map((f) => [f.path, f.text]));
+    for (const f of after) if (old.get(f.path) === f.text) this.same.add(f.path);
+  }
+
+  /** The models of `paths` (one file, or a Terraform module directory), parsed at most once. */
+  models(paths: string[], parse: () => Model[]): Model[] {
+    if (!paths.every((p) => this.same.has(p))) return parse();
+    const key = paths.join("\u0000");
+    const kept = this.kept.get(key);
+    if (kept) {
+      this.kept.delete(key);
+      return kept;
+    }
+    const fresh = parse();
+    this.kept.set(key, structuredClone(fresh));
+    return fresh;
+  }
+}
+
+function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy: Policy, kustomize: KustomizeResult, cache: ParseCache): Version {
   const models = new Map<string, Model>();
   const options = releases(policy);
   const texts = new Map(files.map((f) => [f.path, f.text]));
@@ -165,9 +195,9 @@ function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy:
     }
     // A file a kustomization reads is judged in the overlays that render it, never on its own.
     if (kustomize.consumed.has(f.path) && !kustomize.standalone.has(f.path)) models.set(f.path, { ...emptyModel(f.path, "kubernetes"), diagnostics: kustomize.diagnostics.get(f.path) ?? [] });
-    else if (format !== "terraform" || unreadable(f.text)) models.set(f.path, parseFile(format, f.path, f.text, options));
+    else if (format !== "terraform" || unreadable(f.text)) models.set(f.path, cache.models([f.path], () => [parseFile(format, f.path, f.text, options)])[0]!);
   }
-  for (const m of terraformModules(files, (f) => formats.get(f.path) === "terraform")) models.set(m.file, m);
+  for (const m of terraformModules(files, (f) => formats.get(f.path) === "terraform", cache)) models.set(m.file, m);
   for (const overlay of kustomize.overlays) models.set(overlay.file, overlay);
   reparseStreamIncludes(files, models, options);
   resolveUpstreamIncludes(models, files);
@@ -178,7 +208,7 @@ function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy:
  * Terraform files, one module directory at a time: every .tf file of a directory that holds
  * load-balancer config is read, since its variables and locals may live in variables.tf.
  */
-function terraformModules(files: SourceFile[], isConfig: (f: SourceFile) => boolean): Model[] {
+function terraformModules(files: SourceFile[], isConfig: (f: SourceFile) => boolean, cache: ParseCache): Model[] {
   const dirOf = (p: string) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "");
   const wanted = new Set(files.filter((f) => isConfig(f) && !unreadable(f.text)).map((f) => dirOf(f.path)));
   const dirs = new Map<string, SourceFile[]>();
@@ -187,7 +217,7 @@ function terraformModules(files: SourceFile[], isConfig: (f: SourceFile) => bool
     dirs.set(dirOf(f.path), [...(dirs.get(dirOf(f.path)) ?? []), f]);
   }
   const config = new Set(files.filter(isConfig).map((f) => f.path));
-  return [...dirs.values()].flatMap((group) => parseUnit("terraform", group)).filter((m) => config.has(m.file));
+  return [...dirs.values()].flatMap((group) => cache.models(group.map((f) => f.path), () => parseUnit("terraform", group))).filter((m) => config.has(m.file));
 }
 
 /**
