@@ -35,19 +35,25 @@ export function parseTomlTree(text: string, file: string): TomlResult {
     // Positions are a convenience: values stay right even if the scanner is confused.
   }
   const lines = text.split("\n").length;
-  return { root: build(value, [], positions, { line: 1, endLine: Math.max(1, lines) }), diagnostics: [] };
+  return { root: build(value, "", positions, { line: 1, endLine: Math.max(1, lines) }), diagnostics: [] };
 }
 
-const pathKey = (p: Segment[]) => JSON.stringify(p);
+/**
+ * A key path as a map key, built one segment at a time (the root is ""), so that walking a tree
+ * costs one step per node, not one per level of every node. Names are quoted, indexes are not:
+ * the two never collide.
+ */
+const childKey = (parent: string, seg: Segment) => `${parent}/${typeof seg === "number" ? seg : JSON.stringify(seg)}`;
+const pathKey = (p: readonly Segment[]) => p.reduce<string>(childKey, "");
 
-function build(value: unknown, path: Segment[], positions: Map<string, Span>, parent: Span): PNode {
-  const span = positions.get(pathKey(path)) ?? parent;
+function build(value: unknown, key: string, positions: Map<string, Span>, parent: Span): PNode {
+  const span = positions.get(key) ?? parent;
   if (Array.isArray(value)) {
-    return { kind: "seq", items: value.map((v, i) => build(v, [...path, i], positions, span)), ...span };
+    return { kind: "seq", items: value.map((v, i) => build(v, childKey(key, i), positions, span)), ...span };
   }
   if (value !== null && typeof value === "object" && !(value instanceof Date)) {
     const entries: PEntry[] = Object.entries(value as Record<string, unknown>).map(([k, v]) => {
-      const child = build(v, [...path, k], positions, span);
+      const child = build(v, childKey(key, k), positions, span);
       return { key: k, value: child, line: child.line, endLine: child.endLine };
     });
     return { kind: "map", entries, ...span };
@@ -59,16 +65,18 @@ function build(value: unknown, path: Segment[], positions: Map<string, Span>, pa
 /** Key path → line span for valid TOML. Spans of parents grow to cover their children. */
 export function scanPositions(text: string): Map<string, Span> {
   const out = new Map<string, Span>();
-  const record = (path: Segment[], line: number, endLine: number) => {
-    for (let n = path.length; n >= 0; n--) {
-      const k = pathKey(path.slice(0, n));
-      const s = out.get(k);
-      if (!s) out.set(k, { line, endLine });
-      else {
-        s.line = Math.min(s.line, line);
-        s.endLine = Math.max(s.endLine, endLine);
-      }
+  const grow = (k: string, line: number, endLine: number) => {
+    const s = out.get(k);
+    if (!s) out.set(k, { line, endLine });
+    else {
+      s.line = Math.min(s.line, line);
+      s.endLine = Math.max(s.endLine, endLine);
     }
+  };
+  const record = (path: readonly Segment[], line: number, endLine: number) => {
+    let k = "";
+    grow(k, line, endLine);
+    for (const seg of path) grow((k = childKey(k, seg)), line, endLine);
   };
   const s = new Scanner(text);
   /** Last index of each array of tables, by its concrete path. */
