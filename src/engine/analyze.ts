@@ -14,6 +14,7 @@ import { renderEnvsubst, renderJinja } from "../formats/template/render.js";
 import { parse as parseYaml } from "yaml";
 import { scanTags } from "../formats/template/scan.js";
 import { KUSTOMIZATION, type KustomizeResult, renderKustomizations } from "../formats/kubernetes/kustomize.js";
+import { ModelCache } from "./model-cache.js";
 import { type ParseOptions, parseConfig, parseUnit } from "../formats/index.js";
 import { includeMatcher } from "../model/includes.js";
 import { resolveUpstreamIncludes } from "../formats/nginx/upstream-includes.js";
@@ -82,13 +83,20 @@ function oversized(before: SourceFile[], after: SourceFile[], formats: Map<strin
   return { skipped, tooLarge };
 }
 
-export function analyze(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy): Analysis {
+/**
+ * `cache`: models kept across analyses by a long-lived caller (the app's workers); by default one
+ * for this analysis alone, so files unchanged between the versions are parsed once.
+ */
+export function analyze(before: SourceFile[], after: SourceFile[], policy: LoadedPolicy, cache = new ModelCache()): Analysis {
   const { formats, templates } = classify(before, after, policy);
   const { skipped, tooLarge } = oversized(before, after, formats);
   const [kb, ka] = kustomizeBoth(before, after, formats);
-  const cache = new ParseCache(before, after);
-  const vb = parseVersion(before.filter((f) => !skipped.has(f.path)), formats, policy.policy, kb, cache);
-  const va = parseVersion(after.filter((f) => !skipped.has(f.path)), formats, policy.policy, ka, cache);
+  const old = new Map(before.map((f) => [f.path, f.text]));
+  const same = new Set(after.filter((f) => old.get(f.path) === f.text).map((f) => f.path));
+  // A file is worth a kept copy when it will be read again: in the other version, or by a later analysis.
+  const keep = (paths: readonly { path: string }[]) => cache.lasting || paths.every((f) => same.has(f.path));
+  const vb = parseVersion(before.filter((f) => !skipped.has(f.path)), formats, policy.policy, kb, cache, keep);
+  const va = parseVersion(after.filter((f) => !skipped.has(f.path)), formats, policy.policy, ka, cache, keep);
   const { files, moves } = fileChanges(before, after, formats, vb, va);
   const changes = { ...diffVersions(files, vb, va, moves), notEvaluated: templates, tooLarge, becameTemplates: becameTemplates(files, before, after) };
   const findings = runRules(changes, policy);
@@ -152,38 +160,18 @@ function kustomizeBoth(before: SourceFile[], after: SourceFile[], formats: Map<s
   return [base, head];
 }
 
-/**
- * Files whose text is the same in both versions are parsed once: the second version gets a copy
- * of the first's model, taken before linking changes it. Rendered templates are not kept, since
- * their values file may have changed.
- */
-class ParseCache {
-  private readonly same = new Set<string>();
-  private readonly kept = new Map<string, Model[]>();
-
-  constructor(before: SourceFile[], after: SourceFile[]) {
-    const old = new Map(before.map((f) => [f.path, f.text]));
-    for (const f of after) if (old.get(f.path) === f.text) this.same.add(f.path);
-  }
-
-  /** The models of `paths` (one file, or a Terraform module directory), parsed at most once. */
-  models(paths: string[], parse: () => Model[]): Model[] {
-    if (!paths.every((p) => this.same.has(p))) return parse();
-    const key = paths.join("\u0000");
-    const kept = this.kept.get(key);
-    if (kept) {
-      this.kept.delete(key);
-      return kept;
-    }
-    const fresh = parse();
-    this.kept.set(key, structuredClone(fresh));
-    return fresh;
-  }
-}
-
-function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy: Policy, kustomize: KustomizeResult, cache: ParseCache): Version {
+function parseVersion(
+  files: SourceFile[],
+  formats: Map<string, Format>,
+  policy: Policy,
+  kustomize: KustomizeResult,
+  cache: ModelCache,
+  keep: (files: readonly { path: string }[]) => boolean,
+): Version {
   const models = new Map<string, Model>();
   const options = releases(policy);
+  const optionsKey = JSON.stringify(options);
+  const parsed = (group: readonly SourceFile[], key: string, parse: () => Model[]) => (keep(group) ? cache.models(group, key, parse) : parse());
   const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const f of files) {
     const format = formats.get(f.path);
@@ -195,9 +183,9 @@ function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy:
     }
     // A file a kustomization reads is judged in the overlays that render it, never on its own.
     if (kustomize.consumed.has(f.path) && !kustomize.standalone.has(f.path)) models.set(f.path, { ...emptyModel(f.path, "kubernetes"), diagnostics: kustomize.diagnostics.get(f.path) ?? [] });
-    else if (format !== "terraform" || unreadable(f.text)) models.set(f.path, cache.models([f.path], () => [parseFile(format, f.path, f.text, options)])[0]!);
+    else if (format !== "terraform" || unreadable(f.text)) models.set(f.path, parsed([f], `${format}|${optionsKey}`, () => [parseFile(format, f.path, f.text, options)])[0]!);
   }
-  for (const m of terraformModules(files, (f) => formats.get(f.path) === "terraform", cache)) models.set(m.file, m);
+  for (const m of terraformModules(files, (f) => formats.get(f.path) === "terraform", parsed)) models.set(m.file, m);
   for (const overlay of kustomize.overlays) models.set(overlay.file, overlay);
   reparseStreamIncludes(files, models, options);
   resolveUpstreamIncludes(models, files);
@@ -208,7 +196,7 @@ function parseVersion(files: SourceFile[], formats: Map<string, Format>, policy:
  * Terraform files, one module directory at a time: every .tf file of a directory that holds
  * load-balancer config is read, since its variables and locals may live in variables.tf.
  */
-function terraformModules(files: SourceFile[], isConfig: (f: SourceFile) => boolean, cache: ParseCache): Model[] {
+function terraformModules(files: SourceFile[], isConfig: (f: SourceFile) => boolean, parsed: (group: readonly SourceFile[], key: string, parse: () => Model[]) => Model[]): Model[] {
   const dirOf = (p: string) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "");
   const wanted = new Set(files.filter((f) => isConfig(f) && !unreadable(f.text)).map((f) => dirOf(f.path)));
   const dirs = new Map<string, SourceFile[]>();
@@ -217,7 +205,7 @@ function terraformModules(files: SourceFile[], isConfig: (f: SourceFile) => bool
     dirs.set(dirOf(f.path), [...(dirs.get(dirOf(f.path)) ?? []), f]);
   }
   const config = new Set(files.filter(isConfig).map((f) => f.path));
-  return [...dirs.values()].flatMap((group) => cache.models(group.map((f) => f.path), () => parseUnit("terraform", group))).filter((m) => config.has(m.file));
+  return [...dirs.values()].flatMap((group) => parsed(group, "terraform", () => parseUnit("terraform", group))).filter((m) => config.has(m.file));
 }
 
 /**
