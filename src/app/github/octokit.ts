@@ -22,6 +22,14 @@ interface Guard {
 const guards = new WeakMap<Octokit, Guard>();
 
 /**
+ * Timeout signals held until they fire. `AbortSignal.any()` holds its sources weakly, and Node
+ * holds an `AbortSignal.timeout()` signal only weakly too: collected before it fires, it never
+ * aborts, and a request GitHub does not answer hangs until the evaluation's deadline (seen as a
+ * rare 60 s test time-out under load).
+ */
+const pending = new Set<AbortSignal>();
+
+/**
  * Every request of this client times out after `requestMs`, and stops as soon as `signal`
  * aborts (an evaluation past its deadline). One hook per client, its limits swapped per use.
  */
@@ -32,6 +40,8 @@ export function guard(octokit: Octokit, requestMs: number, signal?: AbortSignal)
     guards.set(octokit, state);
     octokit.hook.before("request", (options) => {
       const timeout = AbortSignal.timeout(state.requestMs);
+      pending.add(timeout);
+      timeout.addEventListener("abort", () => pending.delete(timeout), { once: true });
       options.request = { ...options.request, signal: state.signal ? AbortSignal.any([timeout, state.signal]) : timeout };
     });
     g = state;
