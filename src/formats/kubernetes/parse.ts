@@ -25,18 +25,24 @@ export function parseKubernetes(text: string, file: string): Model {
     model.diagnostics.push({ severity: "error", message: `file is over ${MAX_BYTES} characters: not evaluated`, loc: loc(file, 1) });
     return model;
   }
-  const r = new Reader(file);
-  const b: Build = { r, pools: [], routes: [], workloads: [], hpas: [], canaries: [] };
-  try {
-    read(text, b);
-  } catch (e) {
-    // A bug of ours must not pass a file silently.
-    r.error(`internal error while reading this file: ${e instanceof Error ? e.message : String(e)}`, loc(file, 1));
-  }
-  r.finish();
-  const mixed = withTraefikResources(text, file, b, r.diagnostics);
+  const b = build(file, [], "this file", (b) => read(text, b));
+  const mixed = withTraefikResources(text, file, b, b.r.diagnostics);
   const diagnostics = [...mixed].sort((x, y) => x.loc.line - y.loc.line);
   return { ...model, pools: b.pools, routes: b.routes, workloads: b.workloads, diagnostics };
+}
+
+/** Reads objects into a fresh build; a bug of ours becomes a diagnostic, never a silent pass. */
+function build(file: string, diagnostics: Diagnostic[], what: string, readInto: (b: Build) => void): Build {
+  const r = new Reader(file);
+  r.diagnostics.push(...diagnostics);
+  const b: Build = { r, pools: [], routes: [], workloads: [], hpas: [], canaries: [] };
+  try {
+    readInto(b);
+  } catch (e) {
+    r.error(`internal error while reading ${what}: ${e instanceof Error ? e.message : String(e)}`, loc(file, 1));
+  }
+  r.finish();
+  return b;
 }
 
 const TRAEFIK_API = /^apiVersion\s*:\s*["']?traefik\.(io|containo\.us)\//m;
@@ -59,16 +65,8 @@ function withTraefikResources(text: string, file: string, b: Build, diagnostics:
  * each node carries its own file, so every element points at the line that set it.
  */
 export function parseKubernetesTrees(roots: PNode[], file: string, diagnostics: Diagnostic[] = []): Model {
-  const r = new Reader(file);
-  r.diagnostics.push(...diagnostics);
-  const b: Build = { r, pools: [], routes: [], workloads: [], hpas: [], canaries: [] };
-  try {
-    readRoots(roots, b);
-  } catch (e) {
-    r.error(`internal error while reading this overlay: ${e instanceof Error ? e.message : String(e)}`, loc(file, 1));
-  }
-  r.finish();
-  return { ...emptyModel(file, "kubernetes"), pools: b.pools, routes: b.routes, workloads: b.workloads, diagnostics: r.diagnostics };
+  const b = build(file, diagnostics, "this overlay", (b) => readRoots(roots, b));
+  return { ...emptyModel(file, "kubernetes"), pools: b.pools, routes: b.routes, workloads: b.workloads, diagnostics: b.r.diagnostics };
 }
 
 function read(text: string, b: Build): void {
