@@ -102,4 +102,16 @@ describe("templates", () => {
     const two = (t: string) => site(t).replace("server {\n", "upstream tiny {\n  server 10.0.0.9:80;\n}\nserver {\n");
     expect(check([{ path, text: two("shop{# pinned #}") }], [{ path, text: two("tiny{# pinned #}") }]).findings.map((f) => [f.rule, f.severity])).toContainEqual(["route-retarget", "critical"]);
   });
+
+  it("template syntax found by content (a haproxy.cfg with Jinja) is read as a template, never a parse error", () => {
+    const cfg = (w: string) => `backend app\n{% for s in servers %}\n    server {{ s.name }} {{ s.addr }}:80 weight ${w}\n{% endfor %}\n    server fixed 10.0.0.9:80\n`;
+    const a = check([{ path: "lb/haproxy.cfg", text: cfg("1") }], [{ path: "lb/haproxy.cfg", text: cfg("2") }]);
+    expect(a.findings.filter((f) => f.rule === "unparseable-config")).toEqual([]);
+    // The loop's servers are unknown in both versions: their weight change is nothing knowable.
+    expect(a.findings).toEqual([]);
+    expect(a.changes.pools[0]!.after!.backends.map((b) => [b.name, b.weight])).toEqual([
+      ["tpl", null],
+      ["fixed", 1],
+    ]);
+  });
 });
